@@ -1,0 +1,183 @@
+/**
+ * The router's firmware: boots its modules on top of the hardware, owns the config store and the
+ * syslog, and carries out reboot, factory reset, backup and restore. It reaches the outside world
+ * only through the hardware it runs on.
+ */
+import { EventEmitter } from 'node:events';
+import type { RequestListener } from 'node:http';
+import pino, { type Logger } from 'pino';
+import type { RouterHardware } from '../hal';
+import { createBackup, readBackup, type BackupFile } from './config/backup';
+import type { FirmwareModule, ModuleContext } from './config/module';
+import { ConfigStore, type ConfigChange } from './config/store';
+import { FirmwareError } from './errors';
+import { AdminModule } from './modules/admin';
+import { LanModule } from './modules/lan';
+import { ManagementModule } from './modules/management';
+import { WanModule } from './modules/wan';
+import { Syslog } from './syslog';
+import { FIRMWARE_BUILD_DATE, FIRMWARE_VERSION } from './version';
+
+export * from './errors';
+export * from './syslog';
+export * from './version';
+export type { ConfigDocument, ConfigChange } from './config/store';
+export type { AdminConfig } from './modules/admin';
+export type { ManagementConfig } from './modules/management';
+export type { WanConfig, WanPortConfig } from './modules/wan';
+export type { LanConfig } from './modules/lan';
+export type { BackupFile } from './config/backup';
+export { ADMIN_PASSWORD_MAX_LENGTH } from './modules/admin';
+// The UI layer sees hardware state only through the firmware, so it gets the hardware types here.
+export type { LedPanel, LedState, PortName, PortState, WanAddress, ClockState, SensorReadings } from '../hal';
+export { PORT_NAMES, WAN_PORTS, LAN_PORTS } from '../hal';
+
+export type FirmwareState = 'off' | 'booting' | 'running' | 'stopping';
+
+export interface FirmwareOptions {
+  logger?: Logger;
+}
+
+export class Firmware extends EventEmitter {
+  readonly syslog: Syslog;
+  /** Event bus between modules: `wan.up`, `wan.down`, `system.startup`, `config.changed`, ... */
+  readonly events = new EventEmitter();
+  readonly admin = new AdminModule();
+  readonly management: ManagementModule;
+  readonly lan = new LanModule();
+  readonly wan = new WanModule();
+  readonly modules: FirmwareModule[];
+  readonly logger: Logger;
+  private storeInstance: ConfigStore | undefined;
+  private webHandler: RequestListener | undefined;
+  private bootedAt = 0;
+  private currentState: FirmwareState = 'off';
+
+  constructor(
+    readonly hardware: RouterHardware,
+    options: FirmwareOptions = {},
+  ) {
+    super();
+    this.logger = (options.logger ?? pino({ level: 'silent' })).child({ router: hardware.id });
+    this.syslog = new Syslog(() => hardware.clock.now(), this.logger.child({ module: 'syslog' }));
+    this.management = new ManagementModule(() => this.webHandler);
+    // Start order matters: the store first, then the services that read it.
+    this.modules = [this.admin, this.management, this.lan, this.wan];
+    hardware.resetButton.on('factoryReset', () => void this.factoryReset('reset button').catch((error) => this.logger.error({ err: error }, 'Factory reset from the button failed')));
+    hardware.resetButton.on('restart', () => void this.reboot('reset button').catch((error) => this.logger.error({ err: error }, 'Restart from the button failed')));
+  }
+
+  get store(): ConfigStore {
+    if (!this.storeInstance) throw new FirmwareError('BUSY', 'The firmware has not booted yet');
+    return this.storeInstance;
+  }
+
+  get state(): FirmwareState {
+    return this.currentState;
+  }
+
+  /** Installs the HTTP handler of the admin UI; the management module serves it. */
+  installWebHandler(handler: RequestListener): void {
+    this.webHandler = handler;
+  }
+
+  async boot(): Promise<void> {
+    if (this.currentState !== 'off') throw new FirmwareError('BUSY', `Cannot boot while the firmware is ${this.currentState}`);
+    this.currentState = 'booting';
+    this.syslog.clear();
+    if (!this.hardware.board) await this.hardware.powerOn();
+
+    if (!this.storeInstance) {
+      this.storeInstance = new ConfigStore(this.hardware.flash, this.modules, this.hardware.board, this.syslog);
+      this.storeInstance.on('change', (change: ConfigChange, previous: Record<string, unknown>) => void this.applyChange(change, previous));
+    }
+    const source = await this.storeInstance.load();
+
+    const context: ModuleContext = {
+      hardware: this.hardware,
+      store: this.storeInstance,
+      syslog: this.syslog,
+      events: this.events,
+      logger: this.logger,
+    };
+    for (const module of this.modules) await module.start?.(context);
+
+    this.bootedAt = this.hardware.clock.now();
+    this.currentState = 'running';
+    this.hardware.setRunning(true);
+    this.syslog.notice('System', `${this.hardware.board.model} firmware ${FIRMWARE_VERSION} started (configuration from ${source === 'file' ? 'flash' : source === 'last-good' ? 'the last good copy' : 'factory defaults'})`);
+    this.events.emit('system.startup', { source });
+    this.emit('booted');
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.currentState !== 'running') return;
+    this.currentState = 'stopping';
+    this.hardware.setRunning(false);
+    for (const module of [...this.modules].reverse()) await module.stop?.();
+    await this.storeInstance?.flush();
+    this.currentState = 'off';
+    this.emit('halted');
+  }
+
+  /** Restarts every module; uptime starts from zero and the RAM syslog is cleared. */
+  async reboot(actor: string): Promise<void> {
+    this.logger.info({ actor }, 'Reboot requested');
+    await this.shutdown();
+    await this.boot();
+    this.syslog.notice('System', `Restarted by ${actor}`);
+  }
+
+  /** Restores factory default settings, then reboots. The board identity is kept. */
+  async factoryReset(actor: string): Promise<void> {
+    await this.store.resetToFactory(actor);
+    await this.reboot(`${actor} (factory defaults)`);
+  }
+
+  uptimeMs(): number {
+    return this.currentState === 'running' ? this.hardware.clock.now() - this.bootedAt : 0;
+  }
+
+  exportBackup(): BackupFile {
+    return createBackup(this.store, this.hardware.board, FIRMWARE_VERSION, this.hardware.clock.date());
+  }
+
+  /** Restores a backup file's text; an invalid file changes nothing and the error says why. */
+  async restoreBackup(text: string, actor: string): Promise<string[]> {
+    const config = readBackup(text, this.store, this.hardware.board);
+    const changed = await this.store.replace(config, actor);
+    // A Vigor restarts after a restore so that every module starts from the restored settings.
+    await this.reboot(`${actor} (configuration restore)`);
+    this.syslog.notice('Config', `Configuration restored from a backup by ${actor}`);
+    return changed;
+  }
+
+  info() {
+    const board = this.hardware.board;
+    return {
+      model: board.model,
+      firmwareVersion: FIRMWARE_VERSION,
+      buildDate: FIRMWARE_BUILD_DATE,
+      serialNumber: board.serialNumber,
+      mac: board.baseMac,
+      routerName: this.management.routerName(),
+      uptimeMs: this.uptimeMs(),
+      state: this.currentState,
+    };
+  }
+
+  private async applyChange(change: ConfigChange, previous: Record<string, unknown>): Promise<void> {
+    this.syslog.notice('Config', `Configuration changed by ${change.actor}: ${change.modules.join(', ')}`);
+    this.events.emit('config.changed', change);
+    if (this.currentState !== 'running') return;
+    for (const module of this.modules) {
+      if (!change.modules.includes(module.name)) continue;
+      try {
+        await module.configChanged?.(this.store.get(module.name), previous[module.name]);
+      } catch (error) {
+        this.logger.error({ err: error, module: module.name }, 'Applying a configuration change failed');
+        this.syslog.error('System', `${module.title} could not apply the new settings: ${(error as Error).message}`);
+      }
+    }
+  }
+}
