@@ -41,6 +41,13 @@ interface Registration {
   handler: ServiceHandler;
 }
 
+const CONNECTION_INFO = Symbol('vigor-sim inbound connection');
+
+/** The virtual connection a socket was delivered with, for services that log or filter by source. */
+export function connectionOf(socket: object): InboundConnection | undefined {
+  return (socket as { [CONNECTION_INFO]?: InboundConnection })[CONNECTION_INFO];
+}
+
 export function sideOf(name: InterfaceName): InterfaceSide {
   return name === 'LAN1' ? 'lan' : 'wan';
 }
@@ -90,6 +97,7 @@ export class Inbound {
       return { outcome: 'refused', reason: `Nothing accepts connections on ${connection.interface} port ${connection.localPort}` };
     }
 
+    (socket as { [CONNECTION_INFO]?: InboundConnection })[CONNECTION_INFO] = connection;
     registration.handler(socket, connection);
     return { outcome: 'accepted', service: registration.service };
   }

@@ -52,8 +52,14 @@ const portSchema = {
   additionalProperties: false,
   // Static mode needs an address and a gateway; PPPoE needs a user name.
   allOf: [
-    { if: { properties: { mode: { const: 'static' } } }, then: { properties: { static: { properties: { ip: ipv4, gateway: ipv4 } } } } },
-    { if: { properties: { mode: { const: 'pppoe' } } }, then: { properties: { pppoe: { properties: { username: { type: 'string', minLength: 1 } } } } } },
+    {
+      if: { type: 'object', properties: { mode: { const: 'static' } } },
+      then: { type: 'object', properties: { static: { type: 'object', properties: { ip: ipv4, gateway: ipv4 } } } },
+    },
+    {
+      if: { type: 'object', properties: { mode: { const: 'pppoe' } } },
+      then: { type: 'object', properties: { pppoe: { type: 'object', properties: { username: { type: 'string', minLength: 1 } } } } },
+    },
   ],
 };
 

@@ -1,0 +1,150 @@
+/**
+ * The `vigor-sim` command line. `start` boots a lab and runs until SIGINT or SIGTERM; with `--json`
+ * it prints exactly one JSON line on stdout once everything listens, and logs go to stderr.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { Lab, MAX_ROUTERS, type ReadyInfo } from './lab';
+import { DEFAULT_PORT_BASE } from './portPlan';
+
+const VERSION = readPackageVersion();
+
+/** Reads the version from the package.json above this file, from sources and from dist/ alike. */
+function readPackageVersion(): string {
+  for (let directory = __dirname; directory !== path.dirname(directory); directory = path.dirname(directory)) {
+    const candidate = path.join(directory, 'package.json');
+    if (existsSync(candidate)) return (JSON.parse(readFileSync(candidate, 'utf8')) as { version: string }).version;
+  }
+  return 'unknown';
+}
+
+const USAGE = `Usage: vigor-sim <command> [options]
+
+Commands:
+  start        Start a lab and keep it running until Ctrl+C (SIGINT) or SIGTERM
+  help         Show this help
+  version      Show the version
+
+Options for start:
+  --routers N       Number of routers, 1 to ${MAX_ROUTERS} (default 1)
+  --data DIR        Keep lab state in DIR (default ./lab-data)
+  --ephemeral       Keep nothing: state lives in memory and is gone on exit
+  --port-base P     First loopback port the lab uses (default ${DEFAULT_PORT_BASE}); see docs/lab-api.md
+  --json            Print one JSON line with every URL and port once the lab is ready
+  --log-level L     Log level on stderr: fatal, error, warn, info, debug, trace or silent (default warn)
+`;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export class UsageError extends Error {}
+
+export interface StartArguments {
+  routers: number;
+  dataDir: string | null;
+  portBase: number;
+  json: boolean;
+  logLevel: string;
+}
+
+export function parseStartArguments(args: string[]): StartArguments {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: {
+        routers: { type: 'string' },
+        data: { type: 'string' },
+        ephemeral: { type: 'boolean', default: false },
+        'port-base': { type: 'string' },
+        json: { type: 'boolean', default: false },
+        'log-level': { type: 'string' },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}. Run "vigor-sim help" for the options.`);
+  }
+  const { values } = parsed;
+  if (values.ephemeral && values.data !== undefined) throw new UsageError('--data and --ephemeral exclude each other; choose one.');
+
+  const routers = parseWholeNumber(values.routers, '--routers', 1);
+  if (routers < 1 || routers > MAX_ROUTERS) throw new UsageError(`--routers must be from 1 to ${MAX_ROUTERS}, got ${routers}.`);
+  const portBase = parseWholeNumber(values['port-base'], '--port-base', DEFAULT_PORT_BASE);
+  const logLevel = values['log-level'] ?? 'warn';
+  if (!LOG_LEVELS.includes(logLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}".`);
+
+  return { routers, dataDir: values.ephemeral ? null : (values.data ?? 'lab-data'), portBase, json: values.json, logLevel };
+}
+
+function parseWholeNumber(text: string | undefined, option: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text)) throw new UsageError(`${option} must be a whole number, got "${text}".`);
+  return Number(text);
+}
+
+export function describeReady(info: ReadyInfo): string {
+  const lines = [`vigor-sim ${VERSION}: lab ready`, '', `  Lab console and API   ${info.console}`];
+  for (const router of info.routers) {
+    const wan = Object.entries(router.wan).map(([port, ip]) => `${port} ${ip ?? 'no address'}`).join(', ');
+    lines.push(`  Router ${router.id} web UI      ${router.lanUrl}   (as the LAN PC 192.168.1.10; log in as admin / admin; ${wan})`);
+  }
+  lines.push('', `  Data directory        ${info.dataDir ?? 'none (ephemeral lab)'}`, '', 'Press Ctrl+C to stop.');
+  return lines.join('\n');
+}
+
+async function start(args: string[]): Promise<number> {
+  const options = parseStartArguments(args);
+  const logger = pino({ level: options.logLevel }, pino.destination(2));
+  const lab = await Lab.start({ routers: options.routers, dataDir: options.dataDir, portBase: options.portBase, logger });
+
+  const info = lab.ready();
+  process.stdout.write(options.json ? `${JSON.stringify(info)}\n` : `${describeReady(info)}\n`);
+
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        logger.warn({ signal }, 'Second stop signal; exiting without waiting');
+        process.exit(1);
+      }
+      stopping = true;
+      logger.info({ signal }, 'Stopping the lab');
+      if (!options.json) process.stderr.write('\nStopping the lab...\n');
+      lab.stop().then(resolve, (error) => {
+        logger.error({ err: error }, 'Stopping the lab failed');
+        resolve();
+      });
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  return 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'start':
+        return await start(rest);
+      case 'version':
+      case '--version':
+        process.stdout.write(`${VERSION}\n`);
+        return 0;
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(USAGE);
+        return 0;
+      default:
+        throw new UsageError(`Unknown command "${command}"; valid commands are start, help and version.`);
+    }
+  } catch (error) {
+    process.stderr.write(`vigor-sim: ${(error as Error).message}\n`);
+    return error instanceof UsageError ? 2 : 1;
+  }
+}
