@@ -67,7 +67,11 @@ export class RouterDevice {
 
   private deliverFromLanPc(socket: Socket, virtualPort: number): void {
     this.sockets.add(socket);
-    socket.on('close', () => this.sockets.delete(socket));
+    socket.on('close', () => {
+      this.sockets.delete(socket);
+      // The router's transmit direction is what it wrote to the LAN PC.
+      this.hardware.ports.countTraffic(LAN_PC.port, socket.bytesWritten, socket.bytesRead);
+    });
     socket.on('error', () => socket.destroy());
     const result = this.hardware.inbound.deliver(socket, {
       interface: 'LAN1',

@@ -30,7 +30,7 @@ export type { BackupFile } from './config/backup';
 export { ADMIN_PASSWORD_MAX_LENGTH } from './modules/admin';
 // The UI layer sees hardware state only through the firmware, so it gets the hardware types here.
 export type { LedPanel, LedState, PortName, PortState, WanAddress, ClockState, SensorReadings } from '../hal';
-export { PORT_NAMES, WAN_PORTS, LAN_PORTS } from '../hal';
+export { PORT_NAMES, WAN_PORTS, LAN_PORTS, connectionOf } from '../hal';
 
 export type FirmwareState = 'off' | 'booting' | 'running' | 'stopping';
 
