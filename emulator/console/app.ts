@@ -1,8 +1,83 @@
-import express from 'express';
+/**
+ * The lab console: the console page at /, its script and style sheet, and the JSON lab API at /api.
+ * It listens on loopback and has no login, so it serves only requests addressed to a loopback host
+ * name.
+ */
+import path from 'node:path';
+import express, { type RequestHandler } from 'express';
+import helmet from 'helmet';
 import type { Lab } from '../lab';
+import { createApiRouter } from './api';
+import { ApiError, apiErrorHandler } from './errors';
+import { renderConsolePage } from './page';
+
+/** console.js and console.css; `npm run build` compiles or copies them next to this file in dist/. */
+const ASSETS_DIR = path.join(__dirname, 'assets');
 
 export function createConsoleApp(lab: Lab): express.Express {
   const app = express();
-  app.get('/', (_req, res) => { res.type('text').send(`console of ${lab.routers.length} routers`); });
+
+  app.use(securityHeaders());
+  app.use(requireLoopbackHost(lab.options.host));
+
+  app.get('/', (_req, res) => {
+    res.set('Cache-Control', 'no-store');
+    res.type('html').send(renderConsolePage(lab));
+  });
+  app.use(express.static(ASSETS_DIR, { index: false, redirect: false }));
+  // The console has no icon; 204 keeps browsers from logging a 404 on every page load.
+  app.get('/favicon.ico', (_req, res) => {
+    res.status(204).end();
+  });
+
+  app.use(
+    '/api',
+    (_req, res, next) => {
+      res.set('Cache-Control', 'no-store');
+      next();
+    },
+    createApiRouter(lab),
+  );
+
+  app.use((req, res) => {
+    res.status(404).type('text/plain').send(`Not found: ${req.path}. The lab console is at / and the lab API at /api.\n`);
+  });
+  app.use(apiErrorHandler(lab.logger));
   return app;
+}
+
+/**
+ * Helmet with a Content Security Policy that allows scripts and styles from the console itself
+ * only. HSTS and upgrade-insecure-requests stay off because the console is plain HTTP on loopback,
+ * where an upgrade to HTTPS would break every request the page makes.
+ */
+function securityHeaders(): RequestHandler {
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: true,
+      directives: {
+        'script-src': ["'self'"],
+        'style-src': ["'self'"],
+        'font-src': ["'self'"],
+        'upgrade-insecure-requests': null,
+      },
+    },
+    strictTransportSecurity: false,
+  });
+}
+
+/**
+ * Rejects requests whose Host header is not a loopback name. A web page that points its own domain
+ * at 127.0.0.1 (DNS rebinding) could otherwise use the lab API from the browser as same-origin.
+ */
+function requireLoopbackHost(labHost: string): RequestHandler {
+  const allowed = new Set(['localhost', '127.0.0.1', '[::1]', labHost.includes(':') ? `[${labHost}]` : labHost]);
+  return (req, _res, next) => {
+    const hostname = req.hostname?.toLowerCase();
+    if (hostname && allowed.has(hostname)) {
+      next();
+      return;
+    }
+    throw new ApiError(403, 'HOST_NOT_ALLOWED', `The lab console serves only requests to ${[...allowed].join(', ')}; this request was for "${hostname ?? ''}".`, 'Host');
+  };
 }

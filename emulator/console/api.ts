@@ -1,0 +1,36 @@
+/** The JSON lab API, mounted at /api. docs/lab-api.md describes every route. */
+import express, { type Router } from 'express';
+import type { Lab } from '../lab';
+import { createClockApi } from './clockApi';
+import { apiErrorHandler, apiRouteNotFound, methodNotAllowed } from './errors';
+import { createRoutersApi } from './routersApi';
+
+/** Route list that GET /api returns, so a client can find its way without the docs. */
+export const API_ROUTES = [
+  'GET /api',
+  'GET /api/routers',
+  'GET /api/routers/{id}',
+  'POST /api/routers/{id}/ports/{port}/link',
+  'GET /api/routers/{id}/syslog',
+  'GET /api/routers/{id}/syslog.txt',
+  'GET /api/clock',
+  'POST /api/clock/advance',
+  'POST /api/clock/mode',
+];
+
+export function createApiRouter(lab: Lab): Router {
+  const api = express.Router();
+
+  api
+    .route('/')
+    .get((_req, res) => {
+      res.json({ routes: API_ROUTES, docs: 'docs/lab-api.md' });
+    })
+    .all(methodNotAllowed(['GET']));
+
+  api.use(createRoutersApi(lab));
+  api.use(createClockApi(lab));
+  api.use(apiRouteNotFound);
+  api.use(apiErrorHandler(lab.logger));
+  return api;
+}

@@ -1,0 +1,124 @@
+/**
+ * The lab console page, rendered on the server with the lab's current state. /console.js then
+ * keeps it current from the lab API and wires up the buttons. Without JavaScript the page still
+ * shows the state at load time.
+ */
+import { WAN_PORTS } from '../../hal';
+import type { Lab } from '../lab';
+import { MAX_ADVANCE_SECONDS } from './clockApi';
+import { describePort, formatDuration, formatLabTime, formatWanAddress } from './format';
+import { html, type SafeHtml } from './html';
+import { routerView, syslogEntryView, type RouterView, type SyslogEntryView } from './views';
+
+/** Number of syslog entries rendered with the page. The browser then keeps up to 500. */
+const INITIAL_SYSLOG_ENTRIES = 100;
+
+const ADVANCE_PRESETS = [
+  { seconds: 60, label: '1 minute' },
+  { seconds: 3_600, label: '1 hour' },
+  { seconds: 86_400, label: '1 day' },
+  { seconds: 30 * 86_400, label: '30 days' },
+];
+
+export function renderConsolePage(lab: Lab): string {
+  const routers = lab.routers.map(routerView);
+  const first = lab.routers[0];
+  const syslog = first ? first.firmware.syslog.query({ limit: INITIAL_SYSLOG_ENTRIES }).map(syslogEntryView) : [];
+  const routerCount = `${routers.length} ${routers.length === 1 ? 'router' : 'routers'}`;
+
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>vigor-sim lab console</title>
+<link rel="stylesheet" href="/console.css">
+<script src="/console.js" defer></script>
+</head>
+<body>
+<header>
+<h1>vigor-sim lab console</h1>
+<p class="muted">${routerCount}. JSON lab API at <a href="/api">/api</a>; docs/lab-api.md describes it.</p>
+</header>
+<div id="error-banner" class="banner banner-error" role="alert" hidden>
+<span id="error-text"></span>
+<button type="button" id="error-dismiss">Dismiss</button>
+</div>
+<noscript><p class="banner">JavaScript is off, so this page shows the state at load time and its buttons do nothing. Reload the page to refresh it, or use the lab API.</p></noscript>
+<main>
+${renderClock(lab)}
+${renderRouters(routers)}
+${renderSyslog(routers, syslog)}
+</main>
+</body>
+</html>
+`.markup;
+}
+
+function renderClock(lab: Lab): SafeHtml {
+  const state = lab.clock.state();
+  return html`<section id="clock" aria-labelledby="clock-heading" data-mode="${state.mode}" data-now="${state.now}">
+<h2 id="clock-heading">Lab clock</h2>
+<p>Mode: <strong id="clock-mode">${state.mode}</strong>. Lab time: <time id="clock-now" datetime="${state.iso}">${formatLabTime(state.now)}</time></p>
+<div class="controls">
+<button type="button" id="clock-pause" data-mode="paused"${state.mode === 'paused' ? html` disabled` : ''}>Pause</button>
+<button type="button" id="clock-run" data-mode="real"${state.mode === 'real' ? html` disabled` : ''}>Run</button>
+</div>
+<form id="advance-form" class="controls">
+<span>Advance by:</span>
+${ADVANCE_PRESETS.map((preset) => html`<button type="button" data-advance="${preset.seconds}">${preset.label}</button>
+`)}<label>or <input type="number" id="advance-seconds" name="seconds" min="0" max="${MAX_ADVANCE_SECONDS}" step="any" value="3600" required> seconds</label>
+<button type="submit">Advance</button>
+</form>
+<p id="clock-status" class="status" aria-live="polite"></p>
+</section>`;
+}
+
+function renderRouters(routers: RouterView[]): SafeHtml {
+  return html`<section id="routers" aria-labelledby="routers-heading">
+<h2 id="routers-heading">Routers</h2>
+<div class="table-wrap">
+<table>
+<thead><tr><th scope="col">Router</th><th scope="col">Web UI (new tab)</th><th scope="col">Firmware</th><th scope="col">Uptime</th>${WAN_PORTS.map((port) => html`<th scope="col">${port} address</th>`)}<th scope="col">Ports (click to plug or pull the cable)</th></tr></thead>
+<tbody>
+${routers.map(renderRouterRow)}</tbody>
+</table>
+</div>
+</section>`;
+}
+
+function renderRouterRow(router: RouterView): SafeHtml {
+  const portByName = new Map(router.ports.map((port) => [port.name, port]));
+  return html`<tr data-router="${router.id}">
+<th scope="row">${router.id} <span class="muted" data-field="routerName">${router.routerName ?? ''}</span></th>
+<td><a href="${router.lanUrl}" target="_blank" rel="noopener noreferrer">${router.lanUrl}</a></td>
+<td data-field="firmware">${router.firmwareState} (${router.firmwareVersion})</td>
+<td data-field="uptime">${formatDuration(router.uptimeSeconds)}</td>
+${WAN_PORTS.map((port) => html`<td data-field="${port}">${formatWanAddress(portByName.get(port))}</td>
+`)}<td class="ports">${router.ports.map(
+    (port) => html`<button type="button" class="port ${port.linkUp ? 'port-up' : 'port-down'}" data-port="${port.name}" aria-pressed="${String(port.linkUp)}" title="${describePort(port)}">${port.name} <span class="port-state">${port.linkUp ? 'up' : 'down'}</span></button>`,
+  )}</td>
+</tr>
+`;
+}
+
+function renderSyslog(routers: RouterView[], entries: SyslogEntryView[]): SafeHtml {
+  const first = routers[0];
+  const lastSeq = entries.length ? entries[entries.length - 1]!.seq : 0;
+  return html`<section id="syslog" aria-labelledby="syslog-heading">
+<h2 id="syslog-heading">Syslog</h2>
+<div class="controls">
+<label>Router <select id="syslog-router">${routers.map((router) => html`<option value="${router.id}">${router.id}</option>`)}</select></label>
+<a id="syslog-download" href="${first ? `/api/routers/${first.id}/syslog.txt` : '#'}">Download as syslog.txt</a>
+<span class="muted">Refreshes every 2 s and keeps the newest 500 entries.</span>
+</div>
+<div class="log">
+<table>
+<thead><tr><th scope="col">Lab time</th><th scope="col">Severity</th><th scope="col">Category</th><th scope="col">Message</th></tr></thead>
+<tbody id="syslog-body" data-router="${first?.id ?? ''}" data-last-seq="${lastSeq}">
+${entries.map((entry) => html`<tr class="severity-${entry.severity}"><td>${formatLabTime(entry.time)}</td><td>${entry.severity}</td><td>${entry.category}</td><td>${entry.message}</td></tr>
+`)}</tbody>
+</table>
+</div>
+</section>`;
+}
