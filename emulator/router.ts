@@ -12,7 +12,7 @@ import type { LabIsp } from './isp';
 import { listenOn } from './listen';
 import type { RouterPorts } from './portPlan';
 
-/** Where the LAN PC sits: 192.168.1.10 on LAN port 1 (the factory LAN is 192.168.1.0/24). */
+/** Address and port of the LAN PC: 192.168.1.10 on LAN port 1 (the factory LAN is 192.168.1.0/24). */
 export const LAN_PC = { address: '192.168.1.10', port: 'LAN1' } as const;
 
 export interface RouterDeviceOptions {

@@ -80,7 +80,8 @@ export class Syslog extends EventEmitter {
         SEVERITIES.indexOf(entry.severity) <= maxSeverity &&
         (query.after === undefined || entry.seq > query.after),
     );
-    return query.limit !== undefined ? matches.slice(-query.limit) : matches;
+    // slice(-0) would return every entry, so the start index is computed instead.
+    return query.limit !== undefined ? matches.slice(Math.max(matches.length - query.limit, 0)) : matches;
   }
 
   clear(): void {

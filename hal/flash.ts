@@ -25,6 +25,9 @@ export class FlashFile<T> {
 
   /** Reads the file; a missing file and unparseable content are reported, never thrown. */
   async read(): Promise<FlashReadResult<T>> {
+    // Low.read() keeps the previous data when the adapter returns nothing, so a file deleted or
+    // nulled since the last read or write would otherwise read back as its old content.
+    this.db.data = null;
     try {
       await this.db.read();
     } catch (error) {

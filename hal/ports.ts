@@ -118,8 +118,9 @@ export class Ports extends EventEmitter {
     state.speedMbps = up ? LINK_SPEED_MBPS : 0;
     state.fullDuplex = up;
     state.linkChangedAt = this.now();
-    if (!up && Ports.isWan(name)) this.setAddress(name, null);
     this.emit('link', { port: name, up } satisfies LinkEvent);
+    // The line drops after the carrier does, so the address goes after the link event.
+    if (!up && Ports.isWan(name)) this.setAddress(name, null);
   }
 
   /** Sets or releases a WAN address; called by whatever serves the uplink (the lab ISP). */

@@ -8,7 +8,8 @@ import type { FieldError } from '../errors';
 
 export type JsonSchema = Record<string, unknown>;
 
-export const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true });
+// `verbose` makes ajv attach `parentSchema` to each error, and `describe` reads titles and bounds from it.
+export const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true, verbose: true });
 addFormats(ajv);
 // `secret: true` on a string property: encrypted in the config file and in backups, masked in views.
 ajv.addKeyword({ keyword: 'secret', schemaType: 'boolean' });
@@ -22,6 +23,8 @@ export function toFieldErrors(errors: ErrorObject[] | null | undefined, root = '
   const seen = new Set<string>();
   const result: FieldError[] = [];
   for (const error of errors ?? []) {
+    // An `if` error only reports that the `then` branch failed, and that branch's own errors name the field.
+    if (error.keyword === 'if') continue;
     const pathParts = error.instancePath.split('/').slice(1).map(decodePointer);
     if (error.keyword === 'required') pathParts.push(String(error.params.missingProperty));
     if (error.keyword === 'additionalProperties') pathParts.push(String(error.params.additionalProperty));
@@ -43,7 +46,7 @@ function describe(error: ErrorObject): string {
     case 'additionalProperties':
       return 'is not a known field; remove it';
     case 'type':
-      return `must be a ${String(params.type)}${label}`;
+      return `must be ${/^[aeiou]/.test(String(params.type)) ? 'an' : 'a'} ${String(params.type)}${label}`;
     case 'enum':
       return `must be one of ${(params.allowedValues as unknown[]).map((value) => JSON.stringify(value)).join(', ')}${label}`;
     case 'const':

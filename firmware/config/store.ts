@@ -22,7 +22,7 @@ export type ConfigDocument = { schemaVersion: number } & Record<string, unknown>
 
 export interface ConfigChange {
   modules: string[];
-  /** Who made the change, for the syslog: `admin (web)`, `lab API`, ... */
+  /** Author of the change for the syslog, e.g. `admin (web UI from 192.168.1.10)` or `lab API`. */
   actor: string;
 }
 
@@ -104,7 +104,8 @@ export class ConfigStore extends EventEmitter {
     const next = this.document();
     for (const [name, value] of Object.entries(sections)) {
       if (!this.modules.some((module) => module.name === name)) throw new FirmwareError('NOT_FOUND', `No configuration section "${name}"`);
-      next[name] = value;
+      // A copy, so that a caller changing its object later cannot change the stored config.
+      next[name] = structuredClone(value);
     }
     return this.commit(next, actor);
   }
@@ -134,7 +135,11 @@ export class ConfigStore extends EventEmitter {
     // Validation fills schema defaults into `next`, so it runs on the object that gets stored.
     if (!this.validateDocument(next)) throw new ConfigValidationError(toFieldErrors(this.validateDocument.errors));
 
-    const changed = this.modules.map((module) => module.name).filter((name) => !isDeepStrictEqual(next[name], this.current[name]));
+    // isDeepStrictEqual also compares prototypes. Cloning puts both sides in the same realm, because
+    // objects from different realms (as under Jest's vm sandbox) would otherwise always differ.
+    const changed = this.modules
+      .map((module) => module.name)
+      .filter((name) => !isDeepStrictEqual(structuredClone(next[name]), structuredClone(this.current[name])));
     if (changed.length === 0) return [];
 
     const previous = this.current;

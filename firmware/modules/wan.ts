@@ -73,6 +73,9 @@ export class WanModule implements FirmwareModule<WanConfig> {
     additionalProperties: false,
   };
   private context!: ModuleContext;
+  private running = false;
+  /** Counter incremented by start and stop, so that a lease resolved after a stop can be recognised. */
+  private generation = 0;
   private readonly retries = new Map<WanPortName, TimerHandle>();
   private readonly onLink = (event: LinkEvent) => this.linkChanged(event);
   private readonly onAddress = (event: AddressEvent) => this.addressChanged(event);
@@ -89,12 +92,16 @@ export class WanModule implements FirmwareModule<WanConfig> {
 
   start(context: ModuleContext): void {
     this.context = context;
+    this.running = true;
+    this.generation += 1;
     context.hardware.ports.on('link', this.onLink);
     context.hardware.ports.on('address', this.onAddress);
     for (const port of WAN_PORTS) void this.connect(port);
   }
 
   stop(): void {
+    this.running = false;
+    this.generation += 1;
     const { hardware } = this.context;
     hardware.ports.off('link', this.onLink);
     hardware.ports.off('address', this.onAddress);
@@ -141,13 +148,22 @@ export class WanModule implements FirmwareModule<WanConfig> {
     const config = store.get<WanConfig>(this.name)[port];
     if (!config.enabled || !hardware.ports.isUp(port) || hardware.ports.address(port)) return;
 
+    const generation = this.generation;
     try {
       await hardware.uplink.connect(port, this.addressRequest(config));
     } catch (error) {
+      if (generation !== this.generation) return;
       if (error instanceof UplinkError && error.code === 'NO_CARRIER') return;
       syslog.warning('WAN', `${port} did not get an address: ${(error as Error).message}; retrying in ${RETRY_DELAY_MS / 1000} s`);
       this.cancelRetry(port);
       this.retries.set(port, hardware.clock.setTimeout(() => void this.connect(port), RETRY_DELAY_MS));
+      return;
+    }
+    if (generation !== this.generation) {
+      // The module stopped (a reboot or shutdown) while the lease request was pending. No listener
+      // announced this address, so it is released, and a restarted module requests a new one.
+      hardware.uplink.disconnect(port);
+      if (this.running) void this.connect(port);
     }
   }
 

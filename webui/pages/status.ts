@@ -23,7 +23,10 @@ export function wanStatuses(firmware: Firmware): WanStatus[] {
     const port = firmware.hardware.ports.get(name);
     const address = port.address ?? null;
     const enabled = config[name].enabled;
-    const status = !enabled ? 'Disabled' : address ? 'Connected' : port.linkUp ? 'Connecting' : 'Disconnected';
+    let status: WanStatus['status'] = 'Disconnected';
+    if (!enabled) status = 'Disabled';
+    else if (address) status = 'Connected';
+    else if (port.linkUp) status = 'Connecting';
     return {
       name,
       enabled,
