@@ -4,6 +4,13 @@ export interface FieldError {
   /** Dotted path of the field, e.g. `wan.WAN1.staticIp`. */
   field: string;
   message: string;
+  /** The field's title from its schema, e.g. `Router Name`, when it has one. */
+  title?: string;
+}
+
+/** One line per field error: `management.routerName must not be empty (Router Name)`. */
+export function formatFieldError(entry: FieldError): string {
+  return `${entry.field} ${entry.message}${entry.title ? ` (${entry.title})` : ''}`;
 }
 
 export type FirmwareErrorCode =
@@ -28,7 +35,7 @@ export class FirmwareError extends Error {
 
 export class ConfigValidationError extends FirmwareError {
   constructor(fields: FieldError[], summary = 'The settings were not saved') {
-    super('VALIDATION_FAILED', `${summary}: ${fields.map((entry) => `${entry.field} ${entry.message}`).join('; ')}`, fields);
+    super('VALIDATION_FAILED', `${summary}: ${fields.map(formatFieldError).join('; ')}`, fields);
     this.name = 'ConfigValidationError';
   }
 }

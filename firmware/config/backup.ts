@@ -6,7 +6,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { BoardIdentity } from '../../hal';
 import { deriveKey, seal, SEALED_PREFIX, unseal } from '../crypto';
-import { FirmwareError } from '../errors';
+import { FirmwareError, formatFieldError } from '../errors';
 import { mapSecrets } from './schema';
 import type { ConfigDocument, ConfigStore } from './store';
 
@@ -82,7 +82,7 @@ export function readBackup(text: string, store: ConfigStore, board: BoardIdentit
 
   const errors = store.validate(config);
   if (errors.length > 0) {
-    throw new FirmwareError('BACKUP_INVALID', `The backup holds settings this firmware does not accept: ${errors.map((entry) => `${entry.field} ${entry.message}`).join('; ')}`, errors);
+    throw new FirmwareError('BACKUP_INVALID', `The backup holds settings this firmware does not accept: ${errors.map(formatFieldError).join('; ')}`, errors);
   }
   return config;
 }

@@ -31,44 +31,43 @@ export function toFieldErrors(errors: ErrorObject[] | null | undefined, root = '
     const field = [root, ...pathParts].filter(Boolean).join('.') || '(document)';
     if (seen.has(field)) continue;
     seen.add(field);
-    result.push({ field, message: describe(error) });
+    const title = (error.parentSchema as JsonSchema | undefined)?.title;
+    result.push(typeof title === 'string' ? { field, message: describe(error), title } : { field, message: describe(error) });
   }
   return result;
 }
 
 function describe(error: ErrorObject): string {
   const params = error.params as Record<string, unknown>;
-  const title = (error.parentSchema as JsonSchema | undefined)?.title;
-  const label = typeof title === 'string' ? ` (${title})` : '';
   switch (error.keyword) {
     case 'required':
       return 'is missing';
     case 'additionalProperties':
       return 'is not a known field; remove it';
     case 'type':
-      return `must be ${/^[aeiou]/.test(String(params.type)) ? 'an' : 'a'} ${String(params.type)}${label}`;
+      return `must be ${/^[aeiou]/.test(String(params.type)) ? 'an' : 'a'} ${String(params.type)}`;
     case 'enum':
-      return `must be one of ${(params.allowedValues as unknown[]).map((value) => JSON.stringify(value)).join(', ')}${label}`;
+      return `must be one of ${(params.allowedValues as unknown[]).map((value) => JSON.stringify(value)).join(', ')}`;
     case 'const':
-      return `must be ${JSON.stringify(params.allowedValue)}${label}`;
+      return `must be ${JSON.stringify(params.allowedValue)}`;
     case 'minimum':
     case 'maximum': {
       const schema = error.parentSchema as { minimum?: number; maximum?: number };
-      return `must be a number from ${schema.minimum ?? '-∞'} to ${schema.maximum ?? '∞'}${label}`;
+      return `must be a number from ${schema.minimum ?? '-∞'} to ${schema.maximum ?? '∞'}`;
     }
     case 'minLength':
-      return params.limit === 1 ? `must not be empty${label}` : `must be at least ${String(params.limit)} characters${label}`;
+      return params.limit === 1 ? `must not be empty` : `must be at least ${String(params.limit)} characters`;
     case 'maxLength':
-      return `must be at most ${String(params.limit)} characters${label}`;
+      return `must be at most ${String(params.limit)} characters`;
     case 'format':
-      return `must be ${formatExample(String(params.format))}${label}`;
+      return `must be ${formatExample(String(params.format))}`;
     case 'pattern':
-      return `has characters or a form that is not allowed${label}`;
+      return `has characters or a form that is not allowed`;
     case 'minItems':
     case 'maxItems':
-      return `must have ${error.keyword === 'minItems' ? 'at least' : 'at most'} ${String(params.limit)} entries${label}`;
+      return `must have ${error.keyword === 'minItems' ? 'at least' : 'at most'} ${String(params.limit)} entries`;
     default:
-      return `${error.message ?? 'is invalid'}${label}`;
+      return `${error.message ?? 'is invalid'}`;
   }
 }
 

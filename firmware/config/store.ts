@@ -8,7 +8,7 @@ import { EventEmitter } from 'node:events';
 import { isDeepStrictEqual } from 'node:util';
 import type { BoardIdentity, Flash } from '../../hal';
 import { deriveKey, seal, SEALED_PREFIX, unseal } from '../crypto';
-import { ConfigValidationError, FirmwareError, type FieldError } from '../errors';
+import { ConfigValidationError, FirmwareError, formatFieldError, type FieldError } from '../errors';
 import type { Syslog } from '../syslog';
 import type { FirmwareModule } from './module';
 import { compile, mapSecrets, toFieldErrors, type JsonSchema } from './schema';
@@ -190,7 +190,7 @@ export class ConfigStore extends EventEmitter {
     }
     const errors = this.validate(document);
     if (errors.length > 0) {
-      return { problem: `${name} fails validation: ${errors.slice(0, 5).map((entry) => `${entry.field} ${entry.message}`).join('; ')}` };
+      return { problem: `${name} fails validation: ${errors.slice(0, 5).map(formatFieldError).join('; ')}` };
     }
     this.validateDocument(document);
     return { document };

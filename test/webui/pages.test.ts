@@ -270,3 +270,102 @@ describe('persistence', () => {
     }
   });
 });
+
+describe('management general setup', () => {
+  test('saves router name and auto-logout', async () => {
+    const router = lab.router('r1')!;
+    const agent = await loginAgent(url);
+    const token = await pageToken(agent, '/system-maintenance/management');
+    await agent
+      .post('/system-maintenance/management')
+      .type('form')
+      .send({ _csrf: token, routerName: 'Branch-Office', autoLogoutMinutes: '15' })
+      .expect(303);
+    expect(router.firmware.management.routerName()).toBe('Branch-Office');
+    expect(router.firmware.management.sessionIdleMs()).toBe(15 * 60_000);
+    expect((await agent.get('/dashboard')).text).toContain('Branch-Office');
+  });
+
+  test('invalid values name each field', async () => {
+    const router = lab.router('r1')!;
+    const before = router.firmware.store.get('management');
+    const agent = await loginAgent(url);
+    const token = await pageToken(agent, '/system-maintenance/management');
+    const response = await agent
+      .post('/system-maintenance/management')
+      .type('form')
+      .send({ _csrf: token, routerName: '', autoLogoutMinutes: 'soon' });
+    expect(response.status).toBe(400);
+    const page = text(response.text);
+    expect(page).toContain('Router Name must not be empty');
+    expect(page).toContain('Auto-Logout time must be an integer');
+    expect(router.firmware.store.get('management')).toEqual(before);
+  });
+});
+
+describe('internet access', () => {
+  test('static mode gives WAN2 its address', async () => {
+    const router = lab.router('r1')!;
+    router.hardware.ports.setLink('WAN2', true);
+    const agent = await loginAgent(url);
+    const token = await pageToken(agent, '/wan/internet-access');
+    await agent
+      .post('/wan/internet-access')
+      .type('form')
+      .send({ _csrf: token, wan: 'WAN2', enabled: 'on', mode: 'static', staticIp: '203.0.113.200', prefixLength: '24', gateway: '203.0.113.1', dns1: '198.51.100.53', dns2: '' })
+      .expect(303);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(router.hardware.ports.address('WAN2')).toMatchObject({ ip: '203.0.113.200', mode: 'static' });
+    const status = text((await agent.get('/online-status/physical-connection')).text);
+    expect(status).toMatch(/WAN2 Status Connected/);
+    expect(status).toContain('Static IP');
+    router.hardware.ports.setLink('WAN2', false);
+  });
+
+  test('static mode without address is rejected', async () => {
+    const router = lab.router('r1')!;
+    const before = router.firmware.store.get('wan');
+    const agent = await loginAgent(url);
+    const token = await pageToken(agent, '/wan/internet-access');
+    const response = await agent
+      .post('/wan/internet-access')
+      .type('form')
+      .send({ _csrf: token, wan: 'WAN1', enabled: 'on', mode: 'static', staticIp: '300.1.1.1', prefixLength: '24', gateway: '' });
+    expect(response.status).toBe(400);
+    const page = text(response.text);
+    expect(page).toContain('IP Address must be an IPv4 address');
+    expect(page).toContain('Gateway IP Address must be an IPv4 address');
+    expect(router.firmware.store.get('wan')).toEqual(before);
+  });
+
+  test('PPPoE password never reaches the page', async () => {
+    const router = lab.router('r1')!;
+    const agent = await loginAgent(url);
+    const token = await pageToken(agent, '/wan/internet-access');
+    await agent
+      .post('/wan/internet-access')
+      .type('form')
+      .send({ _csrf: token, wan: 'WAN2', mode: 'pppoe', pppoeUsername: 'line-42', pppoePassword: PLANTED_SECRET, prefixLength: '24' })
+      .expect(303);
+    const page = (await agent.get('/wan/internet-access')).text;
+    expect(page).not.toContain(PLANTED_SECRET);
+    expect(page).toContain('(stored; leave empty to keep)');
+
+    const again = await pageToken(agent, '/wan/internet-access');
+    await agent
+      .post('/wan/internet-access')
+      .type('form')
+      .send({ _csrf: again, wan: 'WAN2', mode: 'pppoe', pppoeUsername: 'line-43', pppoePassword: '', prefixLength: '24' })
+      .expect(303);
+    const wan = router.firmware.store.get<Record<string, { pppoe: { username: string; password: string } }>>('wan');
+    expect(wan.WAN2.pppoe).toEqual({ username: 'line-43', password: PLANTED_SECRET });
+  });
+
+  test('unknown WAN is rejected by name', async () => {
+    const agent = await loginAgent(url);
+    const token = await pageToken(agent, '/wan/internet-access');
+    const response = await agent.post('/wan/internet-access').type('form').send({ _csrf: token, wan: 'WAN7', mode: 'dhcp' });
+    expect(response.status).toBe(400);
+    expect(response.text).toContain('wan must be one of WAN1, WAN2');
+  });
+});

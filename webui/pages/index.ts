@@ -7,6 +7,8 @@ import type { SessionStore } from '../sessions';
 import { adminPasswordPage } from './adminPassword';
 import { configBackupPage } from './configBackup';
 import { dashboardPage } from './dashboard';
+import { internetAccessPage } from './internetAccess';
+import { managementPage } from './management';
 import { physicalConnectionPage } from './physicalConnection';
 import { rebootPage } from './reboot';
 import { syslogPage } from './syslog';
@@ -39,4 +41,6 @@ export const PAGES: Record<string, PageView> = {
   configBackup: configBackupPage,
   reboot: rebootPage,
   syslog: syslogPage,
+  internetAccess: internetAccessPage,
+  management: managementPage,
 };
