@@ -122,6 +122,7 @@ export class Firmware extends EventEmitter {
 
   /** Restarts every module; uptime starts from zero and the RAM syslog is cleared. */
   async reboot(actor: string): Promise<void> {
+    if (this.currentState !== 'running') throw new FirmwareError('BUSY', `Cannot restart while the firmware is ${this.currentState}; try again when it is running`);
     this.logger.info({ actor }, 'Reboot requested');
     await this.shutdown();
     await this.boot();
@@ -130,6 +131,7 @@ export class Firmware extends EventEmitter {
 
   /** Restores factory default settings, then reboots. The board identity is kept. */
   async factoryReset(actor: string): Promise<void> {
+    if (this.currentState !== 'running') throw new FirmwareError('BUSY', `Cannot restore factory defaults while the firmware is ${this.currentState}; try again when it is running`);
     await this.store.resetToFactory(actor);
     await this.reboot(`${actor} (factory defaults)`);
   }

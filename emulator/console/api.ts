@@ -11,6 +11,7 @@ export const API_ROUTES = [
   'GET /api/routers',
   'GET /api/routers/{id}',
   'POST /api/routers/{id}/ports/{port}/link',
+  'POST /api/routers/{id}/reset-button',
   'GET /api/routers/{id}/syslog',
   'GET /api/routers/{id}/syslog.txt',
   'GET /api/clock',

@@ -13,7 +13,8 @@ export type ApiErrorCode =
   | 'PAYLOAD_TOO_LARGE'
   | 'HOST_NOT_ALLOWED'
   | 'CONFLICT'
-  | 'INTERNAL_ERROR';
+  | 'INTERNAL_ERROR'
+  | 'GATEWAY_TIMEOUT';
 
 export interface ApiErrorBody {
   error: {

@@ -3,7 +3,7 @@
  * keeps it current from the lab API and wires up the buttons. Without JavaScript the page still
  * shows the state at load time.
  */
-import { WAN_PORTS } from '../../hal';
+import { FACTORY_RESET_HOLD_SECONDS, WAN_PORTS } from '../../hal';
 import type { Lab } from '../lab';
 import { MAX_ADVANCE_SECONDS } from './clockApi';
 import { describePort, formatDuration, formatLabTime, formatWanAddress } from './format';
@@ -18,6 +18,15 @@ const ADVANCE_PRESETS = [
   { seconds: 3_600, label: '1 hour' },
   { seconds: 86_400, label: '1 day' },
   { seconds: 30 * 86_400, label: '30 days' },
+];
+
+/**
+ * Buttons of each router's reset-button control. A press of more than FACTORY_RESET_HOLD_SECONDS
+ * restores factory defaults, so the long press holds the button one second longer than that.
+ */
+const RESET_PRESSES = [
+  { holdSeconds: 1, action: 'restart', label: 'Press (restart)' },
+  { holdSeconds: FACTORY_RESET_HOLD_SECONDS + 1, action: 'factoryReset', label: `Hold ${FACTORY_RESET_HOLD_SECONDS + 1} s (factory reset)` },
 ];
 
 export function renderConsolePage(lab: Lab): string {
@@ -79,11 +88,12 @@ function renderRouters(routers: RouterView[]): SafeHtml {
 <h2 id="routers-heading">Routers</h2>
 <div class="table-wrap">
 <table>
-<thead><tr><th scope="col">Router</th><th scope="col">Web UI (new tab)</th><th scope="col">Firmware</th><th scope="col">Uptime</th>${WAN_PORTS.map((port) => html`<th scope="col">${port} address</th>`)}<th scope="col">Ports (click to plug or pull the cable)</th></tr></thead>
+<thead><tr><th scope="col">Router</th><th scope="col">Web UI (new tab)</th><th scope="col">Firmware</th><th scope="col">Uptime</th>${WAN_PORTS.map((port) => html`<th scope="col">${port} address</th>`)}<th scope="col">Ports (click to plug or pull the cable)</th><th scope="col">Reset button</th></tr></thead>
 <tbody>
 ${routers.map(renderRouterRow)}</tbody>
 </table>
 </div>
+<p id="routers-status" class="status" aria-live="polite"></p>
 </section>`;
 }
 
@@ -97,6 +107,9 @@ function renderRouterRow(router: RouterView): SafeHtml {
 ${WAN_PORTS.map((port) => html`<td data-field="${port}">${formatWanAddress(portByName.get(port))}</td>
 `)}<td class="ports">${router.ports.map(
     (port) => html`<button type="button" class="port ${port.linkUp ? 'port-up' : 'port-down'}" data-port="${port.name}" aria-pressed="${String(port.linkUp)}" title="${describePort(port)}">${port.name} <span class="port-state">${port.linkUp ? 'up' : 'down'}</span></button>`,
+  )}</td>
+<td class="reset">${RESET_PRESSES.map(
+    (press) => html`<button type="button" data-hold-seconds="${press.holdSeconds}" data-reset-action="${press.action}">${press.label}</button>`,
   )}</td>
 </tr>
 `;

@@ -1,19 +1,32 @@
-/** Lab API routes of the routers: state, port links (cables) and syslog. */
+/** Lab API routes of the routers: state, port links (cables), the reset button and syslog. */
 import express, { type Router } from 'express';
-import { CATEGORIES, SEVERITIES, SYSLOG_CAPACITY } from '../../firmware';
+import { CATEGORIES, SEVERITIES, SYSLOG_CAPACITY, type Firmware } from '../../firmware';
 import { PORT_NAMES, Ports, type AddressEvent, type PortName, type PortState } from '../../hal';
 import type { Lab } from '../lab';
 import type { RouterDevice } from '../router';
 import { ApiError, methodNotAllowed } from './errors';
-import { bodyObject, optionalOneOf, optionalWholeNumber, queryStrings, requireBoolean, requireJsonContentType } from './validate';
+import { bodyObject, optionalOneOf, optionalWholeNumber, queryStrings, requireBoolean, requireJsonContentType, requireNumberInRange } from './validate';
 import { findRouter, routerView, syslogEntryView } from './views';
 
 /** Host time a link-up request waits for the WAN to get its address before it replies anyway. */
 export const ADDRESS_WAIT_MS = 1000;
 
+/** Maximum reset-button press the API accepts, in seconds. */
+export const MAX_HOLD_SECONDS = 60;
+
+/** Host time a reset-button request waits for the firmware to boot again before it replies 504. */
+export const BOOT_WAIT_MS = 10_000;
+
+export interface ResetButtonResult {
+  action: 'factoryReset' | 'restart';
+  router: string;
+}
+
 export function createRoutersApi(lab: Lab): Router {
   const api = express.Router();
   const json = express.json();
+  // Ids of the routers whose reset button a request has pressed and is waiting on.
+  const pressing = new Set<string>();
 
   api
     .route('/routers')
@@ -36,6 +49,26 @@ export function createRoutersApi(lab: Lab): Router {
       const port = findPort(req.params.port);
       const up = requireBoolean(bodyObject(req, ['up'], '{"up": false}'), 'up');
       res.json(await setLink(lab, router, port, up));
+    })
+    .all(methodNotAllowed(['POST']));
+
+  api
+    .route('/routers/:id/reset-button')
+    .post(requireJsonContentType, json, async (req, res) => {
+      const router = findRouter(lab, req.params.id);
+      const holdSeconds = requireNumberInRange(bodyObject(req, ['holdSeconds'], '{"holdSeconds": 1}'), 'holdSeconds', 0, MAX_HOLD_SECONDS, 'seconds');
+      if (pressing.has(router.id)) {
+        throw new ApiError(409, 'CONFLICT', `Another request pressed the reset button of ${router.id} and is waiting for it to boot; send this one again when that one has replied.`);
+      }
+      if (router.firmware.state !== 'running') {
+        throw new ApiError(409, 'CONFLICT', `The firmware of ${router.id} is ${router.firmware.state}, so it cannot act on the reset button; send the request again once GET /api/routers/${router.id} shows "firmwareState": "running".`);
+      }
+      pressing.add(router.id);
+      try {
+        res.status(202).json(await pressResetButton(lab, router, holdSeconds));
+      } finally {
+        pressing.delete(router.id);
+      }
     })
     .all(methodNotAllowed(['POST']));
 
@@ -84,6 +117,43 @@ async function setLink(lab: Lab, router: RouterDevice, port: PortName, up: boole
   if (wasUp !== up) lab.logger.info({ router: router.id, port, up }, `Lab API ${up ? 'plugged in' : 'pulled'} the ${port} cable`);
   await addressArrived;
   return ports.get(port);
+}
+
+/**
+ * Presses the router's reset button for `holdSeconds` and waits up to BOOT_WAIT_MS of host time for
+ * the firmware to boot again. A press of more than FACTORY_RESET_HOLD_SECONDS (hal/button.ts)
+ * restores factory defaults before the restart.
+ */
+async function pressResetButton(lab: Lab, router: RouterDevice, holdSeconds: number): Promise<ResetButtonResult> {
+  // Listen before pressing, so that no boot can finish unseen.
+  const booted = waitForBoot(router.firmware, BOOT_WAIT_MS);
+  const action = router.hardware.resetButton.press(holdSeconds);
+  lab.logger.info({ router: router.id, holdSeconds, action }, `Lab API pressed the reset button of ${router.id} for ${holdSeconds} s`);
+
+  if (!(await booted)) {
+    lab.logger.warn({ router: router.id, action, firmwareState: router.firmware.state, timeoutMs: BOOT_WAIT_MS }, 'Timed out waiting for the router to boot again after a reset-button press');
+    throw new ApiError(
+      504,
+      'GATEWAY_TIMEOUT',
+      `Timed out after ${BOOT_WAIT_MS / 1000} s (host time) waiting for ${router.id} to boot again after its reset button was pressed (action "${action}"). Its firmware is now ${router.firmware.state}. GET /api/routers/${router.id} shows its state, and the lab log (stderr) has any error from the restart.`,
+    );
+  }
+  return { action, router: router.id };
+}
+
+/** Resolves true when the firmware emits `booted`, or false after `timeoutMs` of host time. */
+function waitForBoot(firmware: Firmware, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const finish = (booted: boolean) => {
+      clearTimeout(timer);
+      firmware.off('booted', onBooted);
+      resolve(booted);
+    };
+    const onBooted = () => finish(true);
+    const timer = setTimeout(() => finish(false), timeoutMs);
+    timer.unref();
+    firmware.on('booted', onBooted);
+  });
 }
 
 /** Resolves when `port` gets an address or after `timeoutMs` of host time, whichever is first. */

@@ -5,6 +5,7 @@ import { Lab } from '../../emulator/lab';
 import { createConsoleApp } from '../../emulator/console/app';
 import { apiErrorHandler } from '../../emulator/console/errors';
 import { MAX_ADVANCE_SECONDS } from '../../emulator/console/clockApi';
+import { BOOT_WAIT_MS } from '../../emulator/console/routersApi';
 
 let lab: Lab;
 let app: express.Express;
@@ -346,5 +347,153 @@ describe('error middleware', () => {
     expect(response.body.error.code).toBe('INTERNAL_ERROR');
     expect(response.body.error.message).not.toContain('internal detail');
     expect(logger.error).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('POST /api/routers/{id}/reset-button', () => {
+  async function setRouterName(name: string): Promise<void> {
+    const { store } = lab.routers[0]!.firmware;
+    await store.update({ management: { ...store.get<Record<string, unknown>>('management'), routerName: name } }, 'test');
+  }
+
+  async function syslogMessages(): Promise<string[]> {
+    const response = await request(app).get('/api/routers/r1/syslog').query({ category: 'System' }).expect(200);
+    return response.body.entries.map((entry: { message: string }) => entry.message);
+  }
+
+  /** Yields to the event loop until `condition` is true; setImmediate keeps working under fake timers. */
+  async function waitUntil(condition: () => boolean): Promise<void> {
+    for (let turn = 0; !condition(); turn += 1) {
+      if (turn > 10_000) throw new Error('The condition was still false after 10000 event-loop turns');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  test('short press restarts and keeps settings', async () => {
+    await setRouterName('Kept');
+    await postJson('/api/clock/advance', { seconds: 60 }).expect(200);
+    const before = await request(app).get('/api/routers/r1').expect(200);
+    expect(before.body.uptimeSeconds).toBeGreaterThanOrEqual(60);
+
+    const response = await postJson('/api/routers/r1/reset-button', { holdSeconds: 1 }).expect(202);
+
+    expect(response.body).toEqual({ action: 'restart', router: 'r1' });
+    const after = await request(app).get('/api/routers/r1').expect(200);
+    expect(after.body.firmwareState).toBe('running');
+    expect(after.body.uptimeSeconds).toBe(0);
+    expect(after.body.routerName).toBe('Kept');
+    expect(await syslogMessages()).toContain('Restarted by reset button');
+  });
+
+  test('5 s press still only restarts', async () => {
+    const response = await postJson('/api/routers/r1/reset-button', { holdSeconds: 5 }).expect(202);
+
+    expect(response.body.action).toBe('restart');
+    const router = await request(app).get('/api/routers/r1').expect(200);
+    expect(router.body.routerName).toBe('Kept');
+  });
+
+  test('6 s hold restores factory defaults', async () => {
+    await setRouterName('Kept');
+    await postJson('/api/clock/advance', { seconds: 60 }).expect(200);
+
+    const response = await postJson('/api/routers/r1/reset-button', { holdSeconds: 6 }).expect(202);
+
+    expect(response.body).toEqual({ action: 'factoryReset', router: 'r1' });
+    const after = await request(app).get('/api/routers/r1').expect(200);
+    expect(after.body.firmwareState).toBe('running');
+    expect(after.body.uptimeSeconds).toBe(0);
+    expect(after.body.routerName).toBe('DrayTek');
+    expect(await syslogMessages()).toContain('Restarted by reset button (factory defaults)');
+  });
+
+  test('console page has both reset buttons', async () => {
+    const page = await request(app).get('/').expect(200);
+
+    expect(page.text).toContain('<button type="button" data-hold-seconds="1" data-reset-action="restart">Press (restart)</button>');
+    expect(page.text).toContain('<button type="button" data-hold-seconds="6" data-reset-action="factoryReset">Hold 6 s (factory reset)</button>');
+    expect(page.text).toContain('id="routers-status"');
+    const script = await request(app).get('/console.js').expect(200);
+    expect(script.text).toContain('/reset-button');
+    expect(script.text).toContain('window.confirm(');
+  });
+
+  const badBodies: { name: string; body: unknown }[] = [
+    { name: 'missing holdSeconds', body: {} },
+    { name: 'holdSeconds -1', body: { holdSeconds: -1 } },
+    { name: 'holdSeconds 61', body: { holdSeconds: 61 } },
+    { name: 'holdSeconds "x"', body: { holdSeconds: 'x' } },
+    { name: 'holdSeconds null', body: { holdSeconds: null } },
+  ];
+
+  test.each(badBodies)('$name gets 400 naming holdSeconds', async ({ body }) => {
+    const response = await postJson('/api/routers/r1/reset-button', body).expect(400);
+
+    expect(response.body.error.code).toBe('INVALID_REQUEST');
+    expect(response.body.error.field).toBe('holdSeconds');
+    expect(response.body.error.message).toContain('"holdSeconds" must be a number of seconds from 0 to 60');
+  });
+
+  test('unknown body field gets 400 naming it', async () => {
+    const response = await postJson('/api/routers/r1/reset-button', { holdSeconds: 1, hold: 6 }).expect(400);
+
+    expect(response.body.error.field).toBe('hold');
+  });
+
+  test('unknown router gets 404', async () => {
+    const response = await postJson('/api/routers/r9/reset-button', { holdSeconds: 1 }).expect(404);
+
+    expect(response.body.error.field).toBe('id');
+    expect(response.body.error.validValues).toEqual(['r1']);
+  });
+
+  test('GET gets 405 with Allow POST', async () => {
+    const response = await request(app).get('/api/routers/r1/reset-button').expect(405);
+
+    expect(response.headers.allow).toBe('POST');
+    expect(response.body.error.code).toBe('METHOD_NOT_ALLOWED');
+  });
+
+  test('non-JSON content type gets 415', async () => {
+    const response = await request(app).post('/api/routers/r1/reset-button').set('Content-Type', 'text/plain').send('{"holdSeconds": 1}').expect(415);
+
+    expect(response.body.error.field).toBe('Content-Type');
+  });
+
+  test('firmware not running gets 409', async () => {
+    const state = jest.spyOn(lab.routers[0]!.firmware, 'state', 'get').mockReturnValue('booting');
+    try {
+      const response = await postJson('/api/routers/r1/reset-button', { holdSeconds: 1 }).expect(409);
+
+      expect(response.body.error.code).toBe('CONFLICT');
+      expect(response.body.error.message).toContain('booting');
+    } finally {
+      state.mockRestore();
+    }
+  });
+
+  test('no boot in time gets 504, second press 409', async () => {
+    // A restart that never finishes, so the firmware never emits 'booted'.
+    const reboot = jest.spyOn(lab.routers[0]!.firmware, 'reboot').mockReturnValue(new Promise(() => {}));
+    // Only setTimeout and clearTimeout are fake, so the HTTP exchange and setImmediate run on real time.
+    jest.useFakeTimers({
+      doNotFake: ['Date', 'hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval'],
+    });
+    try {
+      const first = postJson('/api/routers/r1/reset-button', { holdSeconds: 1 }).then((response) => response);
+      await waitUntil(() => reboot.mock.calls.length > 0);
+
+      const second = await postJson('/api/routers/r1/reset-button', { holdSeconds: 1 }).expect(409);
+      expect(second.body.error.message).toContain('waiting for it to boot');
+
+      jest.advanceTimersByTime(BOOT_WAIT_MS);
+      const response = await first;
+      expect(response.status).toBe(504);
+      expect(response.body.error.code).toBe('GATEWAY_TIMEOUT');
+      expect(response.body.error.message).toContain('Timed out after 10 s');
+    } finally {
+      jest.useRealTimers();
+      reboot.mockRestore();
+    }
   });
 });

@@ -1,5 +1,6 @@
 // Script of the vigor-sim lab console page. It keeps the server-rendered page current from the lab
-// API every 2 s and wires the clock buttons, the port switches and the syslog tail to the API.
+// API every 2 s and wires the clock buttons, the port switches, the reset buttons and the syslog
+// tail to the API.
 'use strict';
 
 (() => {
@@ -199,6 +200,42 @@
     } finally {
       button.disabled = false;
     }
+  });
+
+  // Reset buttons. The API replies once the router has booted again, which takes a moment.
+
+  const RESET_RESULTS = { restart: 'restarted', factoryReset: 'restored its factory default settings and restarted' };
+
+  function confirmFactoryReset(routerId, holdSeconds) {
+    return window.confirm(`Hold the reset button of ${routerId} for ${holdSeconds} s? The router restores its factory default settings, including the router name and the admin password, and restarts.`);
+  }
+
+  async function pressResetButton(button) {
+    const row = button.closest('tr');
+    const routerId = row.dataset.router;
+    const holdSeconds = Number(button.dataset.holdSeconds);
+    if (button.dataset.resetAction === 'factoryReset' && !confirmFactoryReset(routerId, holdSeconds)) return;
+
+    const status = byId('routers-status');
+    const resetButtons = row.querySelectorAll('button[data-hold-seconds]');
+    resetButtons.forEach((resetButton) => { resetButton.disabled = true; });
+    status.textContent = `Pressing the reset button of ${routerId} for ${holdSeconds} s and waiting for it to boot...`;
+    try {
+      const result = await callApi('POST', `/api/routers/${encodeURIComponent(routerId)}/reset-button`, { holdSeconds });
+      status.textContent = `${result.router} ${RESET_RESULTS[result.action] || result.action}.`;
+      clearError('action');
+      await refresh();
+    } catch (error) {
+      status.textContent = '';
+      showError('action', error.message);
+    } finally {
+      resetButtons.forEach((resetButton) => { resetButton.disabled = false; });
+    }
+  }
+
+  byId('routers').addEventListener('click', (event) => {
+    const button = event.target.closest('button[data-hold-seconds]');
+    if (button && !button.disabled) pressResetButton(button);
   });
 
   // Syslog tail of the selected router, fetched by sequence number so each poll returns only new
