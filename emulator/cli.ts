@@ -33,6 +33,8 @@ Options for start:
   --ephemeral       Keep nothing: state lives in memory and is gone on exit
   --port-base P     First loopback port the lab uses (default ${DEFAULT_PORT_BASE}); see docs/lab-api.md
   --json            Print one JSON line with every URL and port once the lab is ready
+  --real-uplink     Send the routers' outbound traffic (DNS, HTTPS, SMTP) to this host's real
+                    network instead of the emulated Internet; see docs/network.md
   --log-level L     Log level on stderr: fatal, error, warn, info, debug, trace or silent (default warn)
 `;
 
@@ -45,6 +47,7 @@ export interface StartArguments {
   dataDir: string | null;
   portBase: number;
   json: boolean;
+  realUplink: boolean;
   logLevel: string;
 }
 
@@ -59,6 +62,7 @@ export function parseStartArguments(args: string[]): StartArguments {
         ephemeral: { type: 'boolean', default: false },
         'port-base': { type: 'string' },
         json: { type: 'boolean', default: false },
+        'real-uplink': { type: 'boolean', default: false },
         'log-level': { type: 'string' },
       },
       strict: true,
@@ -76,7 +80,7 @@ export function parseStartArguments(args: string[]): StartArguments {
   const logLevel = values['log-level'] ?? 'warn';
   if (!LOG_LEVELS.includes(logLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}".`);
 
-  return { routers, dataDir: values.ephemeral ? null : (values.data ?? 'lab-data'), portBase, json: values.json, logLevel };
+  return { routers, dataDir: values.ephemeral ? null : (values.data ?? 'lab-data'), portBase, json: values.json, realUplink: values['real-uplink'], logLevel };
 }
 
 function parseWholeNumber(text: string | undefined, option: string, fallback: number): number {
@@ -98,7 +102,8 @@ export function describeReady(info: ReadyInfo): string {
 async function start(args: string[]): Promise<number> {
   const options = parseStartArguments(args);
   const logger = pino({ level: options.logLevel }, pino.destination(2));
-  const lab = await Lab.start({ routers: options.routers, dataDir: options.dataDir, portBase: options.portBase, logger });
+  if (options.realUplink) process.stderr.write('vigor-sim: real uplink mode: the routers send DNS lookups and connections to this host\'s network, not the emulated Internet.\n');
+  const lab = await Lab.start({ routers: options.routers, dataDir: options.dataDir, portBase: options.portBase, realUplink: options.realUplink, logger });
 
   const info = lab.ready();
   process.stdout.write(options.json ? `${JSON.stringify(info)}\n` : `${describeReady(info)}\n`);

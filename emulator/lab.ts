@@ -1,18 +1,32 @@
 /**
- * The lab: the shared clock, the lab ISP, every router, and the console with its API. `Lab.start`
- * resolves once everything listens; `stop` flushes flash and closes every listener.
+ * The lab: the shared clock, the emulated network (DNS, ISP, Internet, proxies, port forwards, CA),
+ * the emulated services, every router, and the console with its API. `Lab.start` resolves once
+ * everything listens; `stop` flushes flash and closes every listener.
  */
 import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
-import { Clock, type ClockMode } from '../hal';
+import { Clock, type ClockMode, type WanPortName } from '../hal';
 import { createConsoleApp } from './console/app';
-import { LabIsp } from './isp';
 import { listenOn } from './listen';
 import { acquireDataDirLock, type DataDirLock } from './lock';
-import { consolePort, DEFAULT_PORT_BASE, highestPort, routerPorts } from './portPlan';
+import { INTERNET_HOST_ADDRESS } from './network/addressPlan';
+import { LabCa } from './network/ca';
+import { LabDns } from './network/dns';
+import { PortForwards } from './network/forwards';
+import { SERVICE_HOSTS } from './network/hosts';
+import { Internet } from './network/internet';
+import { LabIsp, type LineOptions } from './network/isp';
+import { routerLine } from './network/line';
+import { realLine } from './network/realLine';
+import { fromInbound, LabNetwork, type Place } from './network/network';
+import { LabProxy } from './network/proxy';
+import { LoopbackSwitch } from './network/switch';
+import { consolePort, DEFAULT_PORT_BASE, highestPort, internetProxyPort, routerPorts, serviceForwardPorts } from './portPlan';
+import { buildReadyInfo, type ReadyInfo } from './ready';
 import { RouterDevice } from './router';
+import { startServices, type Services } from './services';
 
 export const MAX_ROUTERS = 200;
 
@@ -27,37 +41,45 @@ export interface LabOptions {
   clockMode?: ClockMode;
   /** Lab time at start, ms since the epoch; defaults to the host's time. */
   clockStart?: number;
+  /** Send the routers' outbound traffic to the host's real network instead of the emulated Internet. */
+  realUplink?: boolean;
   logger?: Logger;
 }
 
-export interface ReadyInfo {
-  ready: true;
-  console: string;
-  api: string;
-  dataDir: string | null;
-  clock: { mode: ClockMode; now: string };
-  routers: { id: string; lanUrl: string; lanHttpPort: number; wan: Record<string, string | null> }[];
-  ports: { console: number; routers: Record<string, { lanHttp: number }> };
-}
+type NormalisedOptions = Required<Omit<LabOptions, 'logger' | 'clockStart'>> & { clockStart?: number };
+
+export type { ReadyInfo };
 
 export class Lab {
   readonly clock: Clock;
+  readonly dns: LabDns;
   readonly isp = new LabIsp();
+  readonly internet = new Internet();
+  readonly network: LabNetwork;
   readonly routers: RouterDevice[] = [];
   readonly logger: Logger;
+  ca!: LabCa;
+  services!: Services;
+  readonly proxies = new Map<string, LabProxy>();
+  private readonly loopback = new LoopbackSwitch();
+  private forwards!: PortForwards;
   private consoleServer: Server | undefined;
   private lock: DataDirLock | undefined;
   private stopped = false;
 
-  private constructor(readonly options: Required<Omit<LabOptions, 'logger' | 'clockStart'>> & { clockStart?: number }, logger: Logger) {
+  private constructor(
+    readonly options: NormalisedOptions,
+    logger: Logger,
+  ) {
     this.logger = logger;
     this.clock = new Clock({ mode: options.clockMode, start: options.clockStart });
     this.clock.on('timerError', (error) => this.logger.error({ err: error }, 'A timer callback failed'));
+    this.dns = new LabDns(() => this.clock.now());
+    this.network = new LabNetwork(this.dns, this.internet, this.isp, this.loopback, (id) => this.router(id));
   }
 
   static async start(options: LabOptions = {}): Promise<Lab> {
-    const normalised = normaliseOptions(options);
-    const lab = new Lab(normalised, options.logger ?? pino({ level: 'silent' }));
+    const lab = new Lab(normaliseOptions(options), options.logger ?? pino({ level: 'silent' }));
     try {
       await lab.boot();
     } catch (error) {
@@ -76,23 +98,29 @@ export class Lab {
   }
 
   ready(): ReadyInfo {
-    return {
-      ready: true,
-      console: this.consoleUrl,
-      api: `${this.consoleUrl}api`,
-      dataDir: this.options.dataDir,
-      clock: { mode: this.clock.getMode(), now: this.clock.date().toISOString() },
-      routers: this.routers.map((router) => ({
-        id: router.id,
-        lanUrl: router.lanUrl,
-        lanHttpPort: routerPorts(this.options.portBase, this.routers.indexOf(router) + 1).lanHttp,
-        wan: Object.fromEntries(['WAN1', 'WAN2'].map((port) => [port, router.hardware.ports.address(port as 'WAN1' | 'WAN2')?.ip ?? null])),
-      })),
-      ports: {
-        console: consolePort(this.options.portBase),
-        routers: Object.fromEntries(this.routers.map((router, index) => [router.id, routerPorts(this.options.portBase, index + 1)])),
-      },
-    };
+    return buildReadyInfo(this);
+  }
+
+  /** Where a proxy port puts its user, by the key used in the ready line (`internet`, `r1`, ...). */
+  place(key: string): Place | undefined {
+    return this.proxies.get(key)?.place;
+  }
+
+  /** Changes the ISP line behind a router's WAN; a change of CGNAT takes effect with a new session. */
+  setLine(routerId: string, wan: WanPortName, changes: Partial<LineOptions>): LineOptions {
+    const before = this.isp.lineOptions(routerId, wan);
+    const after = this.isp.setLineOptions(routerId, wan, changes);
+    this.logger.info({ router: routerId, wan, ...changes }, 'ISP line changed');
+    if (before.cgnat !== after.cgnat) this.reconnectLine(routerId, wan);
+    return after;
+  }
+
+  /** The ISP drops a WAN's session; the router dials again, with a new address if the line is set so. */
+  reconnectLine(routerId: string, wan: WanPortName): void {
+    const router = this.router(routerId);
+    if (!router) throw new RangeError(`There is no router ${routerId} in this lab`);
+    if (this.isp.lineOptions(routerId, wan).newAddressOnReconnect) this.isp.renumber(routerId, wan);
+    router.hardware.uplink.dropLine(wan);
   }
 
   async stop(): Promise<void> {
@@ -100,7 +128,11 @@ export class Lab {
     this.stopped = true;
     this.consoleServer?.closeAllConnections();
     this.consoleServer?.close();
+    for (const proxy of this.proxies.values()) proxy.close();
+    this.forwards?.close();
+    this.services?.close();
     await Promise.all(this.routers.map((router) => router.stop()));
+    this.loopback.stop();
     this.clock.dispose();
     this.lock?.release();
   }
@@ -111,37 +143,81 @@ export class Lab {
       mkdirSync(dataDir, { recursive: true });
       this.lock = acquireDataDirLock(dataDir);
     }
+    await this.loopback.start();
+    this.ca = await LabCa.open(dataDir ? path.join(dataDir, 'lab', 'ca') : null, this.clock.date());
+    for (const service of SERVICE_HOSTS) this.dns.set(service.name, service.address, 'service');
+    this.services = await startServices(this);
 
     const server = createServer(createConsoleApp(this));
     this.consoleServer = server;
     await listenOn(server, consolePort(portBase), host, 'lab console');
 
+    this.forwards = new PortForwards(this.network, host, this.logger);
+    const internetPlace: Place = { kind: 'internet', address: INTERNET_HOST_ADDRESS };
+    await this.addProxy('internet', internetPlace, internetProxyPort(portBase));
+    for (const forward of serviceForwardPorts(portBase)) {
+      await this.forwards.add({ localPort: forward.localPort, purpose: `forward to ${forward.host}:${forward.port}`, place: internetPlace, host: forward.host, port: forward.port });
+    }
+
     for (let number = 1; number <= routers; number += 1) {
-      const router = new RouterDevice({
-        id: `r${number}`,
-        clock: this.clock,
-        dataDir: dataDir ? path.join(dataDir, 'routers') : null,
-        isp: this.isp,
-        ports: routerPorts(portBase, number),
-        host,
-        logger: this.logger,
-      });
+      const router = new RouterDevice({ id: `r${number}`, clock: this.clock, dataDir: dataDir ? path.join(dataDir, 'routers') : null, logger: this.logger });
+      router.attachLine(this.options.realUplink ? realLine(router, this.isp) : routerLine(router, this.isp, this.network));
+      this.publishWanAddresses(router);
       this.routers.push(router);
     }
     await Promise.all(this.routers.map((router) => router.start()));
-    this.logger.info({ routers: routers, console: this.consoleUrl }, 'Lab started');
+
+    for (const [index, router] of this.routers.entries()) {
+      const ports = routerPorts(portBase, index + 1);
+      const lanPc: Place = { kind: 'lan', routerId: router.id };
+      router.lanUrl = `http://${host}:${ports.lanHttp}/`;
+      router.lanHttpsUrl = `https://${host}:${ports.lanHttps}/`;
+      await this.forwards.add({ localPort: ports.lanHttp, purpose: `router ${router.id} web UI over HTTP from its LAN PC`, place: lanPc, host: '192.168.1.1', port: 80 });
+      await this.forwards.add({ localPort: ports.lanHttps, purpose: `router ${router.id} web UI over HTTPS from its LAN PC`, place: lanPc, host: '192.168.1.1', port: 443 });
+      await this.addProxy(router.id, lanPc, ports.proxy);
+    }
+    this.logger.info({ routers, console: this.consoleUrl }, 'Lab started');
+  }
+
+  private async addProxy(key: string, place: Place, port: number): Promise<void> {
+    const proxy = new LabProxy(this.network, place, this.logger);
+    await proxy.listen(port, this.options.host);
+    this.proxies.set(key, proxy);
+  }
+
+  /** Puts each public WAN address of a router on the Internet while the WAN holds it. */
+  private publishWanAddresses(router: RouterDevice): void {
+    const removals = new Map<WanPortName, () => void>();
+    router.hardware.ports.on('address', ({ port, address }: { port: WanPortName; address: { ip: string } | null }) => {
+      removals.get(port)?.();
+      removals.delete(port);
+      if (!address || this.isp.publicAddress(address.ip) !== address.ip) return;
+
+      const remove = this.internet.addHost({
+        address: address.ip,
+        label: `router ${router.id} ${port}`,
+        route: (info) => {
+          if (this.isp.isOutage(router.id, port)) {
+            return { ok: false, error: this.network.lineDownError(router.id, port) };
+          }
+          const inbound = router.hardware.inbound.route({ interface: port, viaPort: port, sourceAddress: info.sourceAddress, localPort: info.destinationPort });
+          return fromInbound(inbound, `${info.hostname ?? address.ip} port ${info.destinationPort}`);
+        },
+      });
+      removals.set(port, remove);
+    });
   }
 }
 
-function normaliseOptions(options: LabOptions): Required<Omit<LabOptions, 'logger' | 'clockStart'>> & { clockStart?: number } {
+function normaliseOptions(options: LabOptions): NormalisedOptions {
   const routers = options.routers ?? 1;
   if (!Number.isInteger(routers) || routers < 1 || routers > MAX_ROUTERS) {
     throw new RangeError(`--routers must be a whole number from 1 to ${MAX_ROUTERS}, got ${String(options.routers)}`);
   }
   const portBase = options.portBase ?? DEFAULT_PORT_BASE;
   if (!Number.isInteger(portBase) || portBase < 1024 || highestPort(portBase, routers) > 65535) {
-    throw new RangeError(`--port-base must be a whole number from 1024 to ${65535 - (highestPort(0, routers))} for ${routers} router(s), got ${String(options.portBase)}`);
+    throw new RangeError(`--port-base must be a whole number from 1024 to ${65535 - highestPort(0, routers)} for ${routers} router(s), got ${String(options.portBase)}`);
   }
   const dataDir = options.dataDir === undefined ? path.resolve('lab-data') : options.dataDir === null ? null : path.resolve(options.dataDir);
-  return { routers, portBase, dataDir, host: options.host ?? '127.0.0.1', clockMode: options.clockMode ?? 'real', clockStart: options.clockStart };
+  return { routers, portBase, dataDir, host: options.host ?? '127.0.0.1', clockMode: options.clockMode ?? 'real', clockStart: options.clockStart, realUplink: options.realUplink ?? false };
 }

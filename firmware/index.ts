@@ -9,7 +9,7 @@ import pino, { type Logger } from 'pino';
 import type { RouterHardware } from '../hal';
 import { createBackup, readBackup, type BackupFile } from './config/backup';
 import type { FirmwareModule, ModuleContext } from './config/module';
-import { ConfigStore, type ConfigChange } from './config/store';
+import { ConfigStore, type ConfigChange, type ConfigSource } from './config/store';
 import { FirmwareError } from './errors';
 import { AdminModule } from './modules/admin';
 import { LanModule } from './modules/lan';
@@ -31,6 +31,8 @@ export { ADMIN_PASSWORD_MAX_LENGTH } from './modules/admin';
 // The UI layer sees hardware state only through the firmware, so it gets the hardware types here.
 export type { LedPanel, LedState, PortName, PortState, WanAddress, ClockState, SensorReadings } from '../hal';
 export { PORT_NAMES, WAN_PORTS, LAN_PORTS, connectionOf } from '../hal';
+
+const SOURCE_LABELS: Record<ConfigSource, string> = { file: 'flash', 'last-good': 'the last good copy', factory: 'factory defaults' };
 
 export type FirmwareState = 'off' | 'booting' | 'running' | 'stopping';
 
@@ -81,7 +83,8 @@ export class Firmware extends EventEmitter {
     this.webHandler = handler;
   }
 
-  async boot(): Promise<void> {
+  /** Boots the firmware; `cause` (e.g. `restarted by admin`) goes into the start-up syslog line. */
+  async boot(cause?: string): Promise<void> {
     if (this.currentState !== 'off') throw new FirmwareError('BUSY', `Cannot boot while the firmware is ${this.currentState}`);
     this.currentState = 'booting';
     this.syslog.clear();
@@ -91,7 +94,8 @@ export class Firmware extends EventEmitter {
       this.storeInstance = new ConfigStore(this.hardware.flash, this.modules, this.hardware.board, this.syslog);
       this.storeInstance.on('change', (change: ConfigChange, previous: Record<string, unknown>) => void this.applyChange(change, previous));
     }
-    const source = await this.storeInstance.load();
+    const { source, problems } = await this.storeInstance.load(this.hardware.clock.date());
+    for (const problem of problems) this.logger.warn({ module: 'config' }, problem);
 
     const context: ModuleContext = {
       hardware: this.hardware,
@@ -105,7 +109,8 @@ export class Firmware extends EventEmitter {
     this.bootedAt = this.hardware.clock.now();
     this.currentState = 'running';
     this.hardware.setRunning(true);
-    this.syslog.notice('System', `${this.hardware.board.model} firmware ${FIRMWARE_VERSION} started (configuration from ${source === 'file' ? 'flash' : source === 'last-good' ? 'the last good copy' : 'factory defaults'})`);
+    const after = cause ? `${cause}; ` : '';
+    this.syslog.notice('System', `${this.hardware.board.model} firmware ${FIRMWARE_VERSION} started (${after}configuration from ${SOURCE_LABELS[source]})`);
     this.events.emit('system.startup', { source });
     this.emit('booted');
   }
@@ -121,19 +126,18 @@ export class Firmware extends EventEmitter {
   }
 
   /** Restarts every module; uptime starts from zero and the RAM syslog is cleared. */
-  async reboot(actor: string): Promise<void> {
+  async reboot(actor: string, cause = `restarted by ${actor}`): Promise<void> {
     if (this.currentState !== 'running') throw new FirmwareError('BUSY', `Cannot restart while the firmware is ${this.currentState}; try again when it is running`);
     this.logger.info({ actor }, 'Reboot requested');
     await this.shutdown();
-    await this.boot();
-    this.syslog.notice('System', `Restarted by ${actor}`);
+    await this.boot(cause);
   }
 
   /** Restores factory default settings, then reboots. The board identity is kept. */
   async factoryReset(actor: string): Promise<void> {
     if (this.currentState !== 'running') throw new FirmwareError('BUSY', `Cannot restore factory defaults while the firmware is ${this.currentState}; try again when it is running`);
     await this.store.resetToFactory(actor);
-    await this.reboot(`${actor} (factory defaults)`);
+    await this.reboot(actor, `factory defaults restored by ${actor}`);
   }
 
   uptimeMs(): number {
@@ -149,8 +153,7 @@ export class Firmware extends EventEmitter {
     const config = readBackup(text, this.store, this.hardware.board);
     const changed = await this.store.replace(config, actor);
     // A Vigor restarts after a restore so that every module starts from the restored settings.
-    await this.reboot(`${actor} (configuration restore)`);
-    this.syslog.notice('Config', `Configuration restored from a backup by ${actor}`);
+    await this.reboot(actor, `configuration restored from a backup by ${actor}`);
     return changed;
   }
 

@@ -88,11 +88,10 @@ export class Syslog extends EventEmitter {
     this.entries = [];
   }
 
-  /** Plain-text export, one line per entry, in the style of a syslog server's file. */
-  exportText(routerName: string): string {
-    return this.entries
-      .map((entry) => `${new Date(entry.time).toISOString()} ${routerName} ${entry.severity.toUpperCase()} [${entry.category}] ${entry.message}`)
-      .join('\n')
-      .concat(this.entries.length ? '\n' : '');
+  /** Plain-text export of the matching entries, one line each, in the style of a syslog server's file. */
+  exportText(routerName: string, query: SyslogQuery = {}): string {
+    return this.query(query)
+      .map((entry) => `${new Date(entry.time).toISOString()} ${routerName} ${entry.severity.toUpperCase()} [${entry.category}] ${entry.message}\n`)
+      .join('');
   }
 }

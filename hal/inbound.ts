@@ -48,6 +48,12 @@ export function connectionOf(socket: object): InboundConnection | undefined {
   return (socket as { [CONNECTION_INFO]?: InboundConnection })[CONNECTION_INFO];
 }
 
+/** Carries a connection over to a socket wrapped around the delivered one (e.g. for TLS). */
+export function copyConnection(from: object, to: object): void {
+  const connection = connectionOf(from);
+  if (connection) (to as { [CONNECTION_INFO]?: InboundConnection })[CONNECTION_INFO] = connection;
+}
+
 export function sideOf(name: InterfaceName): InterfaceSide {
   return name === 'LAN1' ? 'lan' : 'wan';
 }
@@ -84,8 +90,8 @@ export class Inbound {
     return this.registrations.filter((entry) => entry.side === side).map(({ port, service }) => ({ port, service }));
   }
 
-  /** Delivers a connection; the caller closes the socket unless the outcome is `accepted`. */
-  deliver(socket: Duplex, connection: InboundConnection): DeliveryResult {
+  /** Decides over a connection without taking it; an accepted result carries the handoff. */
+  route(connection: InboundConnection): DeliveryResult & { deliver?: (socket: Duplex) => void } {
     if (!this.linkReady(connection.viaPort)) {
       return { outcome: 'no-link', reason: `${connection.viaPort} has no link, so nothing reaches ${connection.interface}` };
     }
@@ -97,8 +103,20 @@ export class Inbound {
       return { outcome: 'refused', reason: `Nothing accepts connections on ${connection.interface} port ${connection.localPort}` };
     }
 
-    (socket as { [CONNECTION_INFO]?: InboundConnection })[CONNECTION_INFO] = connection;
-    registration.handler(socket, connection);
-    return { outcome: 'accepted', service: registration.service };
+    return {
+      outcome: 'accepted',
+      service: registration.service,
+      deliver: (socket) => {
+        (socket as { [CONNECTION_INFO]?: InboundConnection })[CONNECTION_INFO] = connection;
+        registration.handler(socket, connection);
+      },
+    };
+  }
+
+  /** Delivers a connection; the caller closes the socket unless the outcome is `accepted`. */
+  deliver(socket: Duplex, connection: InboundConnection): DeliveryResult {
+    const { deliver, ...result } = this.route(connection);
+    deliver?.(socket);
+    return result;
   }
 }

@@ -54,11 +54,15 @@ export interface LinkEvent {
   up: boolean;
 }
 
+/** Why a WAN address changed: obtained, given back, lost with the cable, or dropped by the line. */
+export type AddressChangeReason = 'assigned' | 'released' | 'link-down' | 'line-drop';
+
 export interface AddressEvent {
   port: WanPortName;
   /** The new address, or null when the address was released. */
   address: WanAddress | null;
   previous: WanAddress | null;
+  reason: AddressChangeReason;
 }
 
 /** Speed the emulated PHY negotiates on every port (a Vigor 2927 has gigabit ports). */
@@ -120,18 +124,18 @@ export class Ports extends EventEmitter {
     state.linkChangedAt = this.now();
     this.emit('link', { port: name, up } satisfies LinkEvent);
     // The line drops after the carrier does, so the address goes after the link event.
-    if (!up && Ports.isWan(name)) this.setAddress(name, null);
+    if (!up && Ports.isWan(name)) this.setAddress(name, null, 'link-down');
   }
 
   /** Sets or releases a WAN address; called by whatever serves the uplink (the lab ISP). */
-  setAddress(name: WanPortName, address: Omit<WanAddress, 'since'> | null): void {
+  setAddress(name: WanPortName, address: Omit<WanAddress, 'since'> | null, reason?: AddressChangeReason): void {
     const state = this.mustGet(name);
     const previous = state.address ?? null;
     if (address && !state.linkUp) throw new Error(`${name} has no link; plug the cable before assigning an address`);
     const next = address ? { ...address, dns: [...address.dns], since: this.now() } : null;
     if (previous === null && next === null) return;
     state.address = next;
-    this.emit('address', { port: name, address: next, previous } satisfies AddressEvent);
+    this.emit('address', { port: name, address: next, previous, reason: reason ?? (next ? 'assigned' : 'released') } satisfies AddressEvent);
   }
 
   /** Adds traffic to a port's counters (bytes seen in each direction). */

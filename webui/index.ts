@@ -14,7 +14,7 @@ import { FormError } from './form';
 import { MENU, menuGroups, menuPages, type MenuPage } from './menu';
 import { PAGES, type PageContext } from './pages';
 import { loginRoutes } from './pages/login';
-import { SessionStore, type Session } from './sessions';
+import { SessionStore, sessionCookieName, type Session } from './sessions';
 import { formatDuration, formatLabTime } from './format';
 
 export interface WebUi {
@@ -27,6 +27,7 @@ export function createWebUi(firmware: Firmware, options: { logger: Logger }): We
   const sessions = new SessionStore(
     () => firmware.hardware.clock.now(),
     () => firmware.management.sessionIdleMs(),
+    () => sessionCookieName(firmware.hardware.board.serialNumber),
   );
   // A reboot ends every web session, as on the real router.
   firmware.on('booted', () => sessions.clear());
@@ -58,6 +59,16 @@ export function createWebUi(firmware: Firmware, options: { logger: Logger }): We
     }),
   );
   app.use('/static', express.static(path.join(__dirname, 'static'), { maxAge: '1h' }));
+  // The router has no icon; 204 keeps browsers from logging a 404 on every page load.
+  app.get('/favicon.ico', (_request, response) => {
+    response.status(204).end();
+  });
+  // Pages show settings and state of this moment, and Back after Logout must not show a
+  // logged-in page from the browser cache.
+  app.use((_request, response, next) => {
+    response.set('Cache-Control', 'no-store');
+    next();
+  });
   app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
 
   app.use((request, response, next) => {

@@ -6,8 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
 
-/** Cookie name the Vigor web UI uses for its session. */
-export const SESSION_COOKIE = 'SESSION_ID_VIGOR';
+/** Start of the session cookie name, which is `SESSION_ID_VIGOR` on a real Vigor. */
+export const SESSION_COOKIE_PREFIX = 'SESSION_ID_VIGOR';
 /** Sessions kept at once per router; the oldest idle one goes first beyond this. */
 const MAX_SESSIONS = 1000;
 
@@ -23,6 +23,16 @@ export interface Session {
   flash?: { kind: 'ok' | 'error'; text: string };
 }
 
+/**
+ * Returns the session cookie name of the router with this serial number, e.g.
+ * `SESSION_ID_VIGOR_26128D86FF`. Browsers share cookies between ports of one host, so routers of a
+ * lab, which all listen on 127.0.0.1, need different names. The serial number stays the same across
+ * reboots and lab restarts with the same data directory, so the name does too.
+ */
+export function sessionCookieName(serialNumber: string): string {
+  return `${SESSION_COOKIE_PREFIX}_${serialNumber.replace(/[^A-Za-z0-9]/g, '')}`;
+}
+
 export class SessionStore {
   private readonly sessions = new Map<string, Session>();
 
@@ -30,11 +40,13 @@ export class SessionStore {
     private readonly now: () => number,
     /** Idle limit in ms, or null when auto-logout is disabled. */
     private readonly idleLimitMs: () => number | null,
+    /** Name of the session cookie, read on every request because the board identity arrives with the first boot. */
+    private readonly cookieName: () => string,
   ) {}
 
   /** The request's live session; an expired one is removed and reported as `expired`. */
   lookup(request: Request): { session?: Session; expired: boolean } {
-    const id = readCookie(request, SESSION_COOKIE);
+    const id = readCookie(request, this.cookieName());
     const session = id ? this.sessions.get(id) : undefined;
     if (!session) return { expired: false };
 
@@ -51,13 +63,13 @@ export class SessionStore {
     const session: Session = { id: randomBytes(24).toString('base64url'), user, csrfToken: randomBytes(24).toString('base64url'), lastSeen: this.now(), sourceAddress };
     if (this.sessions.size >= MAX_SESSIONS) this.evictOldest();
     this.sessions.set(session.id, session);
-    response.cookie(SESSION_COOKIE, session.id, { httpOnly: true, sameSite: 'strict', secure: request.secure, path: '/' });
+    response.cookie(this.cookieName(), session.id, { httpOnly: true, sameSite: 'strict', secure: request.secure, path: '/' });
     return session;
   }
 
   destroy(session: Session, response: Response): void {
     this.sessions.delete(session.id);
-    response.clearCookie(SESSION_COOKIE, { path: '/' });
+    response.clearCookie(this.cookieName(), { path: '/' });
   }
 
   /** Ends every session, as a reboot does. */

@@ -2,8 +2,10 @@
 import express, { type Router } from 'express';
 import type { Lab } from '../lab';
 import { createClockApi } from './clockApi';
+import { createNetworkApi } from './networkApi';
 import { apiErrorHandler, apiRouteNotFound, methodNotAllowed } from './errors';
 import { createRoutersApi } from './routersApi';
+import { rejectQueryParameters } from './validate';
 
 /** Route list that GET /api returns, so a client can find its way without the docs. */
 export const API_ROUTES = [
@@ -17,6 +19,15 @@ export const API_ROUTES = [
   'GET /api/clock',
   'POST /api/clock/advance',
   'POST /api/clock/mode',
+  'GET /api/lab',
+  'GET /api/dns',
+  'POST /api/dns/records',
+  'DELETE /api/dns/records/{name}',
+  'POST /api/dns/failure',
+  'GET /api/routers/{id}/wan/{wan}/line',
+  'POST /api/routers/{id}/wan/{wan}/line',
+  'POST /api/routers/{id}/wan/{wan}/reconnect',
+  'GET /api/network/probe',
 ];
 
 export function createApiRouter(lab: Lab): Router {
@@ -24,13 +35,14 @@ export function createApiRouter(lab: Lab): Router {
 
   api
     .route('/')
-    .get((_req, res) => {
+    .get(rejectQueryParameters, (_req, res) => {
       res.json({ routes: API_ROUTES, docs: 'docs/lab-api.md' });
     })
     .all(methodNotAllowed(['GET']));
 
   api.use(createRoutersApi(lab));
   api.use(createClockApi(lab));
+  api.use(createNetworkApi(lab));
   api.use(apiRouteNotFound);
   api.use(apiErrorHandler(lab.logger));
   return api;

@@ -9,6 +9,7 @@ import helmet from 'helmet';
 import type { Lab } from '../lab';
 import { createApiRouter } from './api';
 import { ApiError, apiErrorHandler } from './errors';
+import { pacFile } from '../network/pac';
 import { renderConsolePage } from './page';
 
 /** console.js and console.css; `npm run build` compiles or copies them next to this file in dist/. */
@@ -28,6 +29,19 @@ export function createConsoleApp(lab: Lab): express.Express {
   // The console has no icon; 204 keeps browsers from logging a 404 on every page load.
   app.get('/favicon.ico', (_req, res) => {
     res.status(204).end();
+  });
+
+  // Proxy auto-config for browsers: ?from=internet or ?from=<router id> picks the place to browse as.
+  app.get('/proxy.pac', (req, res) => {
+    const key = typeof req.query.from === 'string' ? req.query.from : 'internet';
+    const proxy = lab.proxies.get(key);
+    if (!proxy) throw new ApiError(404, 'NOT_FOUND', `No lab proxy for "${key}"; use from=internet or a router id (${lab.routers.map((router) => router.id).join(', ')}).`, 'from');
+    const port = lab.ready().proxies[key]!.port;
+    res.set('Cache-Control', 'no-store');
+    res.type('application/x-ns-proxy-autoconfig').send(pacFile(lab.options.host, port, lab.network.describe(proxy.place)));
+  });
+  app.get('/lab-ca.crt', (_req, res) => {
+    res.attachment('vigor-sim-lab-ca.crt').type('application/x-pem-file').send(lab.ca.caPem());
   });
 
   app.use(

@@ -3,7 +3,7 @@ import express, { type Router } from 'express';
 import type { ClockMode } from '../../hal';
 import type { Lab } from '../lab';
 import { ApiError, methodNotAllowed } from './errors';
-import { bodyObject, requireJsonContentType, requireNumberInRange, requireOneOf } from './validate';
+import { bodyObject, parseJsonBody, rejectQueryParameters, requireJsonContentType, requireNumberInRange, requireOneOf } from './validate';
 
 /** Maximum length of one advance in seconds: 10 years of 365 days. */
 export const MAX_ADVANCE_SECONDS = 10 * 365 * 24 * 60 * 60;
@@ -11,19 +11,18 @@ export const CLOCK_MODES: readonly ClockMode[] = ['real', 'paused'];
 
 export function createClockApi(lab: Lab): Router {
   const api = express.Router();
-  const json = express.json();
   let advancing = false;
 
   api
     .route('/clock')
-    .get((_req, res) => {
+    .get(rejectQueryParameters, (_req, res) => {
       res.json(lab.clock.state());
     })
     .all(methodNotAllowed(['GET']));
 
   api
     .route('/clock/advance')
-    .post(requireJsonContentType, json, async (req, res) => {
+    .post(rejectQueryParameters, requireJsonContentType, parseJsonBody, async (req, res) => {
       const seconds = requireNumberInRange(bodyObject(req, ['seconds'], '{"seconds": 3600}'), 'seconds', 0, MAX_ADVANCE_SECONDS, 'seconds');
       if (advancing) {
         throw new ApiError(409, 'CONFLICT', 'The lab clock is already advancing for another request; send this one again when that one has replied.');
@@ -40,7 +39,7 @@ export function createClockApi(lab: Lab): Router {
 
   api
     .route('/clock/mode')
-    .post(requireJsonContentType, json, (req, res) => {
+    .post(rejectQueryParameters, requireJsonContentType, parseJsonBody, (req, res) => {
       const mode = requireOneOf(bodyObject(req, ['mode'], '{"mode": "paused"}'), 'mode', CLOCK_MODES);
       if (mode !== lab.clock.getMode()) lab.logger.info({ mode }, 'Lab API sets the lab clock mode');
       lab.clock.setMode(mode);

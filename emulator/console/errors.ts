@@ -91,8 +91,9 @@ function fromFrameworkError(error: HttpError): ApiError | undefined {
     case 'entity.too.large':
       return new ApiError(413, 'PAYLOAD_TOO_LARGE', 'The request body is larger than the 100 kB the lab API accepts.', 'body');
     case 'charset.unsupported':
+      return new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `${error.message}; send UTF-8 JSON.`, 'Content-Type');
     case 'encoding.unsupported':
-      return new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `${error.message}; send UTF-8 JSON without Content-Encoding.`, 'Content-Type');
+      return new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `${error.message}; send the JSON uncompressed without a Content-Encoding header, or compressed with gzip, deflate or br.`, 'Content-Encoding');
     default:
       break;
   }

@@ -5,7 +5,7 @@ import { PORT_NAMES, Ports, type AddressEvent, type PortName, type PortState } f
 import type { Lab } from '../lab';
 import type { RouterDevice } from '../router';
 import { ApiError, methodNotAllowed } from './errors';
-import { bodyObject, optionalOneOf, optionalWholeNumber, queryStrings, requireBoolean, requireJsonContentType, requireNumberInRange } from './validate';
+import { bodyObject, optionalOneOf, optionalWholeNumber, parseJsonBody, queryStrings, rejectQueryParameters, requireBoolean, requireJsonContentType, requireNumberInRange } from './validate';
 import { findRouter, routerView, syslogEntryView } from './views';
 
 /** Host time a link-up request waits for the WAN to get its address before it replies anyway. */
@@ -24,27 +24,26 @@ export interface ResetButtonResult {
 
 export function createRoutersApi(lab: Lab): Router {
   const api = express.Router();
-  const json = express.json();
   // Ids of the routers whose reset button a request has pressed and is waiting on.
   const pressing = new Set<string>();
 
   api
     .route('/routers')
-    .get((_req, res) => {
+    .get(rejectQueryParameters, (_req, res) => {
       res.json({ routers: lab.routers.map(routerView) });
     })
     .all(methodNotAllowed(['GET']));
 
   api
     .route('/routers/:id')
-    .get((req, res) => {
+    .get(rejectQueryParameters, (req, res) => {
       res.json(routerView(findRouter(lab, req.params.id)));
     })
     .all(methodNotAllowed(['GET']));
 
   api
     .route('/routers/:id/ports/:port/link')
-    .post(requireJsonContentType, json, async (req, res) => {
+    .post(rejectQueryParameters, requireJsonContentType, parseJsonBody, async (req, res) => {
       const router = findRouter(lab, req.params.id);
       const port = findPort(req.params.port);
       const up = requireBoolean(bodyObject(req, ['up'], '{"up": false}'), 'up');
@@ -54,7 +53,7 @@ export function createRoutersApi(lab: Lab): Router {
 
   api
     .route('/routers/:id/reset-button')
-    .post(requireJsonContentType, json, async (req, res) => {
+    .post(rejectQueryParameters, requireJsonContentType, parseJsonBody, async (req, res) => {
       const router = findRouter(lab, req.params.id);
       const holdSeconds = requireNumberInRange(bodyObject(req, ['holdSeconds'], '{"holdSeconds": 1}'), 'holdSeconds', 0, MAX_HOLD_SECONDS, 'seconds');
       if (pressing.has(router.id)) {
@@ -89,7 +88,7 @@ export function createRoutersApi(lab: Lab): Router {
 
   api
     .route('/routers/:id/syslog.txt')
-    .get((req, res) => {
+    .get(rejectQueryParameters, (req, res) => {
       const router = findRouter(lab, req.params.id);
       const routerName = router.firmware.state === 'running' ? router.firmware.management.routerName() : router.id;
       res.attachment(`${router.id}-syslog.txt`);

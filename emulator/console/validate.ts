@@ -2,8 +2,12 @@
  * Checks of request bodies and query strings. Each check throws an ApiError that names the field,
  * what was expected and what arrived, so a caller can fix the request from the message alone.
  */
-import type { Request, RequestHandler } from 'express';
+import type { IncomingMessage } from 'node:http';
+import express, { type Request, type RequestHandler } from 'express';
 import { ApiError, invalidField } from './errors';
+
+/** Requests whose body arrived empty, which body-parser turns into `{}`. */
+const emptyBodies = new WeakSet<IncomingMessage>();
 
 /** Describes a received JSON or query value for an error message, e.g. `the string "no"`. */
 export function describeValue(value: unknown): string {
@@ -21,11 +25,14 @@ export function describeValue(value: unknown): string {
  * with this Content-Type needs a CORS preflight, which the lab never grants.
  */
 export const requireJsonContentType: RequestHandler = (req, _res, next) => {
-  if (req.is('application/json')) {
+  const received = req.get('content-type');
+  // req.is() returns null for a request without a body, whatever its Content-Type. Such a request
+  // with a JSON Content-Type goes on, and bodyObject reports the empty body.
+  const isJson = req.is('application/json');
+  if (isJson || (isJson === null && mediaTypeOf(received) === 'application/json')) {
     next();
     return;
   }
-  const received = req.get('content-type');
   throw new ApiError(
     415,
     'UNSUPPORTED_MEDIA_TYPE',
@@ -34,13 +41,49 @@ export const requireJsonContentType: RequestHandler = (req, _res, next) => {
   );
 };
 
+const jsonParser = express.json({
+  // Any JSON value is parsed, so that bodyObject can report that `42` is valid JSON but not an object.
+  strict: false,
+  verify: (req, _res, raw) => {
+    if (raw.length === 0) emptyBodies.add(req);
+  },
+});
+
+/**
+ * Parses a JSON request body. A body that does not decompress with the encoding its
+ * Content-Encoding header names gets a 400 error about that header.
+ */
+export const parseJsonBody: RequestHandler = (req, res, next) => {
+  jsonParser(req, res, (error?: unknown) => {
+    next(error === undefined ? undefined : contentEncodingError(req, error));
+  });
+};
+
+/**
+ * Turns an error of the decompression stream into a 400 error about the Content-Encoding header and
+ * returns any other error unchanged. In body-parser 2.4 the decompression stream's errors are the
+ * only ones without a `type`.
+ */
+function contentEncodingError(req: Request, error: unknown): unknown {
+  if (!(error instanceof Error) || (error as { type?: unknown }).type !== undefined) return error;
+  const encoding = req.get('content-encoding');
+  if (!encoding || encoding.toLowerCase() === 'identity') return error;
+  return invalidField(
+    'Content-Encoding',
+    `The request body could not be decompressed as Content-Encoding "${encoding}" (${error.message}); send the JSON uncompressed without a Content-Encoding header, or compressed with the encoding that header names.`,
+  );
+}
+
 /**
  * Returns the JSON body as an object that contains only the given fields. `example` is a valid body
  * to show in the error message.
  */
 export function bodyObject(req: Request, allowedFields: string[], example: string): Record<string, unknown> {
   const body: unknown = req.body;
-  if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
+  if (body === undefined || emptyBodies.has(req)) {
+    throw invalidField('body', `The request body is empty; send a JSON object such as ${example}.`);
+  }
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw invalidField('body', `The request body must be a JSON object such as ${example}; got ${describeValue(body)}.`);
   }
   for (const field of Object.keys(body)) {
@@ -85,13 +128,20 @@ export function queryStrings(req: Request, allowed: string[]): Record<string, st
   const result: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(query)) {
     if (!allowed.includes(name)) {
-      throw invalidField(name, `Unknown query parameter "${name}"; this request takes ${allowed.map((entry) => `"${entry}"`).join(', ')}.`);
+      const accepted = allowed.length ? `takes only ${allowed.map((entry) => `"${entry}"`).join(', ')}` : 'takes no query parameters';
+      throw invalidField(name, `Unknown query parameter "${name}"; this request ${accepted}.`);
     }
     if (typeof value !== 'string') throw invalidField(name, `Query parameter "${name}" must be given once, as a single value.`);
     result[name] = value;
   }
   return result;
 }
+
+/** Rejects every query parameter, on the routes that take none. */
+export const rejectQueryParameters: RequestHandler = (req, _res, next) => {
+  queryStrings(req, []);
+  next();
+};
 
 /** Parses an optional whole-number query parameter within [min, max]. */
 export function optionalWholeNumber(value: string | undefined, field: string, min: number, max: number): number | undefined {
@@ -109,4 +159,9 @@ export function optionalOneOf<T extends string>(value: string | undefined, field
     throw new ApiError(400, 'INVALID_REQUEST', `Query parameter "${field}" must be one of ${allowed.join(', ')}; got ${describeValue(value)}.`, field, [...allowed]);
   }
   return value as T;
+}
+
+/** Returns the media type of a Content-Type header in lower case, without parameters such as charset. */
+function mediaTypeOf(contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0]!.trim().toLowerCase();
 }

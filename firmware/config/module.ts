@@ -2,6 +2,7 @@
 import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { BoardIdentity, RouterHardware } from '../../hal';
+import type { FieldError } from '../errors';
 import type { Syslog } from '../syslog';
 import type { JsonSchema } from './schema';
 import type { ConfigStore } from './store';
@@ -21,6 +22,11 @@ export interface FirmwareModule<Config = unknown> {
   title: string;
   schema: JsonSchema;
   factoryDefaults(board: BoardIdentity): Config;
+  /**
+   * Checks what the schema cannot express (a gateway outside the subnet, ...) on a section that
+   * already passed the schema. Fields are relative to the section, e.g. `WAN1.static.gateway`.
+   */
+  validate?(config: Config): FieldError[];
   start?(context: ModuleContext): void | Promise<void>;
   stop?(): void | Promise<void>;
   /** Called after a validated change of this module's section has been written to flash. */

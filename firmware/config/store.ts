@@ -18,6 +18,9 @@ export const CONFIG_SCHEMA_VERSION = 1;
 export const CONFIG_FILE = 'config.json';
 export const LAST_GOOD_FILE = 'config.last-good.json';
 
+/** Where the configuration in use came from at boot. */
+export type ConfigSource = 'file' | 'last-good' | 'factory';
+
 export type ConfigDocument = { schemaVersion: number } & Record<string, unknown>;
 
 export interface ConfigChange {
@@ -53,35 +56,46 @@ export class ConfigStore extends EventEmitter {
     this.secretKey = deriveKey(board.deviceKey, 'config-secrets');
   }
 
-  /** Loads the config at boot: the file, else the last good copy, else factory defaults. */
-  async load(): Promise<'file' | 'last-good' | 'factory'> {
+  /**
+   * Loads the config at boot: the file, else the last good copy, else factory defaults. A rejected
+   * file is kept beside it as `<name>.rejected-<lab time>`, so repeated failures keep every copy.
+   */
+  async load(now: Date): Promise<{ source: ConfigSource; problems: string[] }> {
+    const problems: string[] = [];
+    const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+
     const primary = await this.readCandidate(CONFIG_FILE);
     if (primary.document) {
       this.current = primary.document;
       await this.flash.file(LAST_GOOD_FILE).write(this.sealed(this.current));
-      return 'file';
+      return { source: 'file', problems };
     }
-    if (primary.problem) this.syslog.error('Config', `Configuration file rejected at boot: ${primary.problem}`);
+    if (primary.problem) {
+      const keptAs = `${CONFIG_FILE}.rejected-${stamp}`;
+      await this.flash.preserve(CONFIG_FILE, keptAs);
+      problems.push(`Configuration file rejected at boot and kept as ${keptAs}: ${primary.problem}`);
+      this.syslog.error('Config', problems.at(-1)!);
+    }
 
     const lastGood = await this.readCandidate(LAST_GOOD_FILE);
     if (lastGood.document) {
       this.current = lastGood.document;
-      this.syslog.warning('Config', 'Booted from the last good configuration copy; the rejected file was kept as config.json.rejected');
-      await this.flash.preserve(CONFIG_FILE, `${CONFIG_FILE}.rejected`);
+      this.syslog.warning('Config', 'Booted from the last good configuration copy');
       await this.flash.file(CONFIG_FILE).write(this.sealed(this.current));
-      return 'last-good';
+      return { source: 'last-good', problems };
     }
-    if (lastGood.problem) this.syslog.error('Config', `Last good configuration copy rejected at boot: ${lastGood.problem}`);
+    if (lastGood.problem) {
+      const keptAs = `${LAST_GOOD_FILE}.rejected-${stamp}`;
+      await this.flash.preserve(LAST_GOOD_FILE, keptAs);
+      problems.push(`Last good configuration copy rejected at boot and kept as ${keptAs}: ${lastGood.problem}`);
+      this.syslog.error('Config', problems.at(-1)!);
+    }
 
     this.current = this.factoryDocument();
-    if (primary.problem) {
-      await this.flash.preserve(CONFIG_FILE, `${CONFIG_FILE}.rejected`);
-      this.syslog.warning('Config', 'Booted with factory default settings because no valid configuration was found');
-    } else {
-      this.syslog.notice('Config', 'No configuration found; starting with factory default settings');
-    }
+    if (problems.length > 0) this.syslog.warning('Config', 'Booted with factory default settings because no valid configuration was found');
+    else this.syslog.notice('Config', 'No configuration found; starting with factory default settings');
     await this.persist(this.current);
-    return 'factory';
+    return { source: 'factory', problems };
   }
 
   get<T>(module: string): T {
@@ -96,7 +110,7 @@ export class ConfigStore extends EventEmitter {
   /** Validates a whole document; returns one error per offending field (empty when valid). */
   validate(document: unknown): FieldError[] {
     const copy = structuredClone(document);
-    return this.validateDocument(copy) ? [] : toFieldErrors(this.validateDocument.errors);
+    return this.validateDocument(copy) ? this.moduleErrors(copy as ConfigDocument) : toFieldErrors(this.validateDocument.errors);
   }
 
   /** Replaces the given module sections; rejects the whole change if any field is invalid. */
@@ -134,6 +148,8 @@ export class ConfigStore extends EventEmitter {
   private async commit(next: ConfigDocument, actor: string): Promise<string[]> {
     // Validation fills schema defaults into `next`, so it runs on the object that gets stored.
     if (!this.validateDocument(next)) throw new ConfigValidationError(toFieldErrors(this.validateDocument.errors));
+    const moduleErrors = this.moduleErrors(next);
+    if (moduleErrors.length > 0) throw new ConfigValidationError(moduleErrors);
 
     // isDeepStrictEqual also compares prototypes. Cloning puts both sides in the same realm, because
     // objects from different realms (as under Jest's vm sandbox) would otherwise always differ.
@@ -147,6 +163,11 @@ export class ConfigStore extends EventEmitter {
     await this.persist(next);
     this.emit('change', { modules: changed, actor } satisfies ConfigChange, previous);
     return changed;
+  }
+
+  /** Runs each module's own checks on a schema-valid document; fields get the module prefix. */
+  private moduleErrors(document: ConfigDocument): FieldError[] {
+    return this.modules.flatMap((module) => (module.validate?.(document[module.name]) ?? []).map((entry) => ({ ...entry, field: `${module.name}.${entry.field}` })));
   }
 
   private persist(document: ConfigDocument): Promise<void> {

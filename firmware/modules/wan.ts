@@ -3,8 +3,11 @@
  * up when its cable is plugged in, retries on the lab clock when no address is offered, and reports
  * every change to the syslog and the event bus (`wan.up`, `wan.down`).
  */
-import { UplinkError, WAN_PORTS, type AddressEvent, type AddressRequest, type LinkEvent, type TimerHandle, type WanPortName } from '../../hal';
+import { isDeepStrictEqual } from 'node:util';
+import { UplinkError, WAN_PORTS, type AddressChangeReason, type AddressEvent, type AddressRequest, type LinkEvent, type TimerHandle, type WanPortName } from '../../hal';
 import type { FirmwareModule, ModuleContext } from '../config/module';
+import type { FieldError } from '../errors';
+import { inSubnet, isNetworkOrBroadcast } from '../ipv4';
 
 export interface WanPortConfig {
   enabled: boolean;
@@ -17,6 +20,15 @@ export type WanConfig = Record<WanPortName, WanPortConfig>;
 
 /** Wait before asking again after a failed DHCP or PPPoE attempt (a DHCP client's usual 30 s). */
 const RETRY_DELAY_MS = 30_000;
+const DISCONNECT_CAUSES: Record<AddressChangeReason, string> = {
+  assigned: 'new address',
+  released: 'released',
+  'link-down': 'cable unplugged',
+  'line-drop': 'the line dropped the session',
+};
+
+/** Wait before dialling again after the ISP dropped the session (PPPoE and DHCP clients wait a few seconds). */
+const REDIAL_DELAY_MS = 5_000;
 
 const ipv4 = { type: 'string', format: 'ipv4' };
 const ipv4OrEmpty = { type: 'string', anyOf: [{ format: 'ipv4' }, { maxLength: 0 }] };
@@ -90,6 +102,23 @@ export class WanModule implements FirmwareModule<WanConfig> {
     return { WAN1: port(), WAN2: port() };
   }
 
+  validate(config: WanConfig): FieldError[] {
+    const errors: FieldError[] = [];
+    for (const port of WAN_PORTS) {
+      const { mode, static: fixed } = config[port];
+      if (mode !== 'static') continue;
+      if (isNetworkOrBroadcast(fixed.ip, fixed.prefixLength)) {
+        errors.push({ field: `${port}.static.ip`, message: `is the network or broadcast address of ${fixed.ip}/${fixed.prefixLength}; choose a host address`, title: 'IP Address' });
+      }
+      if (fixed.gateway === fixed.ip) {
+        errors.push({ field: `${port}.static.gateway`, message: 'must differ from the WAN IP address', title: 'Gateway IP Address' });
+      } else if (!inSubnet(fixed.gateway, fixed.ip, fixed.prefixLength)) {
+        errors.push({ field: `${port}.static.gateway`, message: `must be inside ${fixed.ip}/${fixed.prefixLength}, the WAN's own subnet`, title: 'Gateway IP Address' });
+      }
+    }
+    return errors;
+  }
+
   start(context: ModuleContext): void {
     this.context = context;
     this.running = true;
@@ -111,8 +140,10 @@ export class WanModule implements FirmwareModule<WanConfig> {
     }
   }
 
-  configChanged(next: WanConfig): void {
+  configChanged(next: WanConfig, previous: WanConfig): void {
     for (const port of WAN_PORTS) {
+      // Only a WAN whose own settings changed reconnects; the other keeps its session.
+      if (isDeepStrictEqual(next[port], previous[port])) continue;
       this.cancelRetry(port);
       this.context.hardware.uplink.disconnect(port);
       if (next[port].enabled) void this.connect(port);
@@ -133,13 +164,20 @@ export class WanModule implements FirmwareModule<WanConfig> {
     }
   }
 
-  private addressChanged({ port, address, previous }: AddressEvent): void {
+  private addressChanged({ port, address, previous, reason }: AddressEvent): void {
     if (address) {
       this.context.syslog.notice('WAN', `${port} is connected, IP ${address.ip}/${address.prefixLength}, gateway ${address.gateway} (${address.mode.toUpperCase()})`);
       this.context.events.emit('wan.up', { port, address, previous });
-    } else if (previous) {
-      this.context.syslog.warning('WAN', `${port} is disconnected (was ${previous.ip})`);
-      this.context.events.emit('wan.down', { port, previous });
+      return;
+    }
+    if (!previous) return;
+
+    this.context.syslog.warning('WAN', `${port} is disconnected (was ${previous.ip}; ${DISCONNECT_CAUSES[reason]})`);
+    this.context.events.emit('wan.down', { port, previous, reason });
+    if (reason === 'line-drop' && this.running) {
+      this.context.syslog.info('WAN', `${port} redials in ${REDIAL_DELAY_MS / 1000} s`);
+      this.cancelRetry(port);
+      this.retries.set(port, this.context.hardware.clock.setTimeout(() => void this.connect(port), REDIAL_DELAY_MS));
     }
   }
 

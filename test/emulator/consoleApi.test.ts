@@ -1,3 +1,6 @@
+import type { AddressInfo } from 'node:net';
+import { connect } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import express from 'express';
 import type { Logger } from 'pino';
 import request from 'supertest';
@@ -23,6 +26,30 @@ afterAll(async () => {
 
 function postJson(path: string, body: unknown) {
   return request(app).post(path).set('Content-Type', 'application/json').send(JSON.stringify(body));
+}
+
+/**
+ * Sends `head` (request line and headers, without the blank line) as is, with no body, and returns
+ * the status and body of the reply. Node's HTTP client always adds Content-Length or
+ * Transfer-Encoding to a POST, and curl's `-X POST` without `-d` sends neither.
+ */
+async function rawRequest(head: string): Promise<{ status: number; body: string }> {
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  try {
+    const { port } = server.address() as AddressInfo;
+    const reply = await new Promise<string>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => socket.end(`${head}\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`));
+      let received = '';
+      socket.on('data', (chunk: Buffer) => (received += chunk.toString('utf8')));
+      socket.on('end', () => resolve(received));
+      socket.on('error', reject);
+    });
+    // The reply starts with a status line such as `HTTP/1.1 400 Bad Request`.
+    return { status: Number(reply.split(' ')[1]), body: reply.slice(reply.indexOf('\r\n\r\n') + 4) };
+  } finally {
+    server.close();
+  }
 }
 
 describe('GET /api/routers', () => {
@@ -170,12 +197,35 @@ describe('bad requests', () => {
     expect(response.body.error.message).toContain('not valid JSON');
   });
 
-  test('empty JSON body gets 400', async () => {
-    // body-parser reads an empty JSON body as {}, so the error is about the missing field.
-    const response = await request(app).post('/api/clock/advance').set('Content-Type', 'application/json').expect(400);
+  test.each(['null', '42', '"up"'])('JSON body %s gets 400 naming body', async (body) => {
+    const response = await request(app).post('/api/routers/r1/ports/WAN1/link').set('Content-Type', 'application/json').send(body).expect(400);
 
-    expect(response.body.error.field).toBe('seconds');
-    expect(response.body.error.message).toContain('got nothing');
+    expect(response.body.error.field).toBe('body');
+    expect(response.body.error.message).toContain('must be a JSON object such as {"up": false}');
+    expect(response.body.error.message).not.toContain('not valid JSON');
+  });
+
+  test('empty body gets 400 naming body', async () => {
+    const response = await request(app).post('/api/clock/advance').set('Content-Type', 'application/json').set('Content-Length', '0').expect(400);
+
+    expect(response.body.error.field).toBe('body');
+    expect(response.body.error.message).toBe('The request body is empty; send a JSON object such as {"seconds": 3600}.');
+  });
+
+  test('POST without body gets 400 naming body', async () => {
+    const response = await rawRequest('POST /api/clock/advance HTTP/1.1\r\nContent-Type: application/json');
+
+    expect(response.status).toBe(400);
+    const error = JSON.parse(response.body).error;
+    expect(error.field).toBe('body');
+    expect(error.message).toContain('The request body is empty');
+  });
+
+  test('POST without body or type gets 415', async () => {
+    const response = await rawRequest('POST /api/clock/advance HTTP/1.1');
+
+    expect(response.status).toBe(415);
+    expect(JSON.parse(response.body).error.message).toContain('got no Content-Type');
   });
 
   test('wrong content type gets 415', async () => {
@@ -190,6 +240,48 @@ describe('bad requests', () => {
     const response = await request(app).post('/api/routers/r1/ports/WAN1/link').type('form').send({ up: 'false' }).expect(415);
 
     expect(response.body.error.field).toBe('Content-Type');
+  });
+
+  test('gzip header on plain body gets 400', async () => {
+    const response = await request(app).post('/api/clock/advance').set('Content-Type', 'application/json').set('Content-Encoding', 'gzip').send('{"seconds": 1}').expect(400);
+
+    expect(response.body.error.code).toBe('INVALID_REQUEST');
+    expect(response.body.error.field).toBe('Content-Encoding');
+    expect(response.body.error.message).toContain('could not be decompressed as Content-Encoding "gzip"');
+  });
+
+  test('gzip-compressed body is accepted', async () => {
+    const before = lab.clock.now();
+    // serialize() keeps superagent from sending the Buffer as JSON.
+    await request(app)
+      .post('/api/clock/advance')
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'gzip')
+      .serialize((body) => body)
+      .send(gzipSync('{"seconds": 1}'))
+      .expect(200);
+
+    expect(lab.clock.now()).toBe(before + 1000);
+  });
+
+  test('unknown content encoding gets 415', async () => {
+    const response = await request(app).post('/api/clock/advance').set('Content-Type', 'application/json').set('Content-Encoding', 'x-pack').send('{"seconds": 1}').expect(415);
+
+    expect(response.body.error.field).toBe('Content-Encoding');
+    expect(response.body.error.message).toContain('"x-pack"');
+  });
+
+  test.each(['/api', '/api/routers', '/api/routers/r1', '/api/routers/r1/syslog.txt', '/api/clock'])('GET %s?x=1 gets 400 naming x', async (path) => {
+    const response = await request(app).get(`${path}?x=1`).expect(400);
+
+    expect(response.body.error.field).toBe('x');
+    expect(response.body.error.message).toBe('Unknown query parameter "x"; this request takes no query parameters.');
+  });
+
+  test('query parameter on POST gets 400', async () => {
+    const response = await request(app).post('/api/clock/mode?mode=paused').set('Content-Type', 'application/json').send('{"mode": "paused"}').expect(400);
+
+    expect(response.body.error.field).toBe('mode');
   });
 
   test('bad syslog queries get 400', async () => {
@@ -382,7 +474,7 @@ describe('POST /api/routers/{id}/reset-button', () => {
     expect(after.body.firmwareState).toBe('running');
     expect(after.body.uptimeSeconds).toBe(0);
     expect(after.body.routerName).toBe('Kept');
-    expect(await syslogMessages()).toContain('Restarted by reset button');
+    expect(await syslogMessages()).toContain('Vigor2927 firmware 4.4.5_sim started (restarted by reset button; configuration from flash)');
   });
 
   test('5 s press still only restarts', async () => {
@@ -404,7 +496,7 @@ describe('POST /api/routers/{id}/reset-button', () => {
     expect(after.body.firmwareState).toBe('running');
     expect(after.body.uptimeSeconds).toBe(0);
     expect(after.body.routerName).toBe('DrayTek');
-    expect(await syslogMessages()).toContain('Restarted by reset button (factory defaults)');
+    expect(await syslogMessages()).toContain('Vigor2927 firmware 4.4.5_sim started (factory defaults restored by reset button; configuration from flash)');
   });
 
   test('console page has both reset buttons', async () => {

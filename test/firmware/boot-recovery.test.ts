@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { ManagementConfig } from '../../firmware';
 import { Lab, messages, readFlashJson, readFlashText, writeFlashText, type TestRouter } from './helpers';
@@ -45,8 +45,8 @@ describe('config recovery at boot', () => {
     expect(router.firmware.management.routerName()).toBe('Before-Corruption');
     const config = router.firmware.syslog.query({ category: 'Config' });
     expect(config.map((entry) => [entry.severity, entry.message])).toEqual([
-      ['error', expect.stringMatching(/^Configuration file rejected at boot: config\.json is not valid JSON/)],
-      ['warning', 'Booted from the last good configuration copy; the rejected file was kept as config.json.rejected'],
+      ['error', expect.stringMatching(/^Configuration file rejected at boot and kept as config\.json\.rejected-20260115T080000Z: config\.json is not valid JSON/)],
+      ['warning', 'Booted from the last good configuration copy'],
     ]);
     expect(messages(router.firmware.syslog.query({ category: 'System' }))).toContain('Vigor2927 firmware 4.4.5_sim started (configuration from the last good copy)');
   });
@@ -58,7 +58,7 @@ describe('config recovery at boot', () => {
     const router = await lab.boot({ dataDir });
     await router.firmware.store.flush();
 
-    expect(readFlashText(router, 'config.json.rejected')).toBe('garbage \u0000 not JSON');
+    expect(readFlashText(router, 'config.json.rejected-20260115T080000Z')).toBe('garbage \u0000 not JSON');
     expect(readFlashJson(router, 'config.json').management.routerName).toBe('Before-Corruption');
   });
 
@@ -73,7 +73,7 @@ describe('config recovery at boot', () => {
     expect(router.firmware.management.routerName()).toBe('DrayTek');
     const config = router.firmware.syslog.query({ category: 'Config' });
     expect(config.map((entry) => entry.severity)).toEqual(['error', 'error', 'warning']);
-    expect(config[1].message).toMatch(/^Last good configuration copy rejected at boot: config\.last-good\.json is not valid JSON/);
+    expect(config[1].message).toMatch(/^Last good configuration copy rejected at boot and kept as config\.last-good\.json\.rejected-20260115T080000Z: config\.last-good\.json is not valid JSON/);
     expect(config[2].message).toBe('Booted with factory default settings because no valid configuration was found');
   });
 
@@ -85,9 +85,10 @@ describe('config recovery at boot', () => {
     const router = await lab.boot({ dataDir });
     await router.firmware.store.flush();
 
-    expect(readFlashText(router, 'config.json.rejected')).toBe('{"schemaVersion": 1, "management": {');
+    expect(readFlashText(router, 'config.json.rejected-20260115T080000Z')).toBe('{"schemaVersion": 1, "management": {');
     expect(readFlashJson(router, 'config.json').management.routerName).toBe('DrayTek');
     expect(readFlashJson(router, 'config.last-good.json').management.routerName).toBe('DrayTek');
+    expect(readFlashText(router, 'config.last-good.json.rejected-20260115T080000Z')).toBe('garbage');
   });
 
   test('schema-invalid config boots last-good copy', async () => {
@@ -104,8 +105,8 @@ describe('config recovery at boot', () => {
     const [rejected, fallback] = router.firmware.syslog.query({ category: 'Config' });
     expect(rejected.severity).toBe('error');
     expect(rejected.message).toContain('config.json fails validation: management.autoLogoutMinutes must be a number from 1 to 1440');
-    expect(fallback.message).toBe('Booted from the last good configuration copy; the rejected file was kept as config.json.rejected');
-    expect(readFlashJson(router, 'config.json.rejected').management.autoLogoutMinutes).toBe(0);
+    expect(fallback.message).toBe('Booted from the last good configuration copy');
+    expect(readFlashJson(router, 'config.json.rejected-20260115T080000Z').management.autoLogoutMinutes).toBe(0);
     expect(readFlashJson(router, 'config.json').management.routerName).toBe('Before-Corruption');
   });
 
@@ -134,6 +135,6 @@ describe('config recovery at boot', () => {
     expect(router.firmware.management.routerName()).toBe('Before-Corruption');
     expect(router.firmware.store.get<{ LAN1: { ip: string } }>('lan').LAN1.ip).toBe('192.168.1.1');
     expect(router.firmware.syslog.query({ severity: 'warning' })).toEqual([]);
-    expect(existsSync(path.join(router.flashDir, 'config.json.rejected'))).toBe(false);
+    expect(readdirSync(router.flashDir).filter((name) => name.includes('.rejected'))).toEqual([]);
   });
 });

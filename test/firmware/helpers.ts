@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Firmware, MODEL, type SyslogEntry } from '../../firmware';
-import { Clock, RouterHardware, UplinkError, type AddressRequest, type Lease, type PortName, type UplinkProvider, type WanPortName } from '../../hal';
+import { Clock, NetworkError, RouterHardware, UplinkError, type AddressRequest, type Lease, type PortName, type UplinkProvider, type WanPortName } from '../../hal';
 
 export const LAB_START = Date.parse('2026-01-15T08:00:00.000Z');
 export const FAKE_LEASE: Lease = { ip: '203.0.113.10', prefixLength: 24, gateway: '203.0.113.1', dns: ['198.51.100.53'] };
@@ -25,6 +25,14 @@ export class FakeIsp implements UplinkProvider {
     }
     if (request.mode !== 'dhcp') throw new UplinkError('NO_OFFER', `the fake ISP only serves DHCP, not ${request.mode}`);
     return { ...FAKE_LEASE, dns: [...FAKE_LEASE.dns] };
+  }
+
+  async connect(): Promise<never> {
+    throw new NetworkError('ECONNREFUSED', 'the fake ISP carries no traffic');
+  }
+
+  async resolve(_port: WanPortName, hostname: string): Promise<never> {
+    throw new NetworkError('ENOTFOUND', `the fake ISP resolves nothing, not even ${hostname}`);
   }
 
   release(port: WanPortName): void {

@@ -76,7 +76,7 @@ describe('firmware lifecycle', () => {
 
     const log = messages(router.firmware.syslog.query());
     expect(log).not.toContain('marker before reboot');
-    expect(log[log.length - 1]).toBe('Restarted by test');
+    expect(log[log.length - 1]).toBe('Vigor2927 firmware 4.4.5_sim started (restarted by test; configuration from flash)');
   });
 
   test('reboot restarts WAN module', async () => {
@@ -96,20 +96,20 @@ describe('firmware lifecycle', () => {
 
     await router.firmware.reboot('test');
 
-    expect(router.hardware.inbound.openPorts('lan')).toEqual([{ port: 80, service: 'http' }]);
+    expect(router.hardware.inbound.openPorts('lan')).toEqual([{ port: 80, service: 'http' }, { port: 443, service: 'https' }]);
   });
 
   test('HTTP port change moves listener', async () => {
     router = await lab.boot({ dataDir: lab.tempDir(), initialLinks: { LAN1: true } });
     const management = router.firmware.store.get<ManagementConfig>('management');
 
-    await router.firmware.store.update({ management: { ...management, ports: { http: 8080 } } }, 'test');
+    await router.firmware.store.update({ management: { ...management, ports: { http: 8080, https: 443 } } }, 'test');
     await settle();
 
-    expect(router.hardware.inbound.openPorts('lan')).toEqual([{ port: 8080, service: 'http' }]);
+    expect(router.hardware.inbound.openPorts('lan')).toEqual([{ port: 8080, service: 'http' }, { port: 443, service: 'https' }]);
     const delivery = router.hardware.inbound.deliver(new PassThrough(), { interface: 'LAN1', viaPort: 'LAN1', sourceAddress: '192.168.1.20', localPort: 80 });
     expect(delivery.outcome).toBe('refused');
-    expect(messages(router.firmware.syslog.query({ category: 'Management' }))).toEqual(['Web UI HTTP port moved from 80 to 8080']);
+    expect(messages(router.firmware.syslog.query({ category: 'Management' }))).toEqual(['Web UI ports are now HTTP 8080 and HTTPS 443']);
   });
 
   test('factoryReset restores routerName', async () => {
@@ -132,7 +132,7 @@ describe('firmware lifecycle', () => {
     await router.firmware.factoryReset('test');
 
     expect(await router.firmware.admin.checkLogin('admin', 'admin')).toBe(true);
-    expect(messages(router.firmware.syslog.query())).toContain('Restarted by test (factory defaults)');
+    expect(messages(router.firmware.syslog.query())).toContain('Vigor2927 firmware 4.4.5_sim started (factory defaults restored by test; configuration from flash)');
   });
 
   test('factoryReset reconnects plugged WAN1', async () => {

@@ -78,7 +78,7 @@ describe('WAN module', () => {
     const warnings = router.firmware.syslog.query({ category: 'WAN', severity: 'warning' }).map((entry) => entry.message);
     expect(router.hardware.ports.address('WAN1')).toBeNull();
     expect(warnings).toHaveLength(2);
-    expect(warnings).toContain('WAN1 is disconnected (was 203.0.113.10)');
+    expect(warnings).toContain('WAN1 is disconnected (was 203.0.113.10; cable unplugged)');
     expect(warnings).toContain('WAN1 link down (cable unplugged)');
   });
 
@@ -88,7 +88,7 @@ describe('WAN module', () => {
 
     router.hardware.ports.setLink('WAN1', false);
 
-    expect(wanDown).toEqual([{ port: 'WAN1', previous: expect.objectContaining({ ip: '203.0.113.10', mode: 'dhcp' }) }]);
+    expect(wanDown).toEqual([{ port: 'WAN1', previous: expect.objectContaining({ ip: '203.0.113.10', mode: 'dhcp' }), reason: 'link-down' }]);
   });
 
   test('failed lease retries after 30 s', async () => {

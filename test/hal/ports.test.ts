@@ -58,7 +58,7 @@ describe('Ports', () => {
 
     const expected = { ...LEASE, since: 1_000_250 };
     expect(ports.address('WAN1')).toEqual(expected);
-    expect(addressEvents).toEqual([{ port: 'WAN1', address: expected, previous: null }]);
+    expect(addressEvents).toEqual([{ port: 'WAN1', address: expected, previous: null, reason: 'assigned' }]);
   });
 
   test('setAddress without link throws', () => {
@@ -77,7 +77,7 @@ describe('Ports', () => {
     ports.setLink('WAN1', false);
 
     expect(ports.address('WAN1')).toBeNull();
-    expect(addressEvents).toEqual([{ port: 'WAN1', address: null, previous: addressBefore }]);
+    expect(addressEvents).toEqual([{ port: 'WAN1', address: null, previous: addressBefore, reason: 'link-down' }]);
     expect(linkEvents).toEqual([{ port: 'WAN1', up: false }]);
   });
 

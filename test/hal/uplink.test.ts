@@ -1,5 +1,5 @@
 import { Ports, type AddressEvent, type WanPortName } from '../../hal/ports';
-import { Uplink, UplinkError, type AddressRequest, type Lease, type UplinkProvider } from '../../hal/uplink';
+import { NetworkError, Uplink, UplinkError, type AddressRequest, type Lease, type UplinkProvider } from '../../hal/uplink';
 
 const LEASE: Lease = { ip: '203.0.113.10', prefixLength: 24, gateway: '203.0.113.1', dns: ['198.51.100.53'] };
 
@@ -20,6 +20,14 @@ class FakeProvider implements UplinkProvider {
 
   release(port: WanPortName): void {
     this.released.push(port);
+  }
+
+  async connect(port: WanPortName, host: string, destinationPort: number): Promise<never> {
+    throw new NetworkError('ECONNREFUSED', `fake line ${port} refused ${host}:${destinationPort}`);
+  }
+
+  async resolve(_port: WanPortName, hostname: string): Promise<never> {
+    throw new NetworkError('ENOTFOUND', `fake line cannot resolve ${hostname}`);
   }
 }
 

@@ -98,6 +98,37 @@ describe('syslog explorer', () => {
     expect(response.headers['content-disposition']).toContain('attachment');
     expect(response.text).toMatch(/NOTICE \[System\] Vigor2927 firmware/);
   });
+
+  test('export matches firmware syslog text', async () => {
+    const firmware = lab.router('r1')!.firmware;
+    const agent = await loginAgent(url);
+    const response = await agent.get('/diagnostics/syslog-explorer/export').expect(200);
+
+    expect(response.text).toBe(firmware.syslog.exportText(firmware.management.routerName()));
+  });
+
+  test('export button submits the filter', async () => {
+    const agent = await loginAgent(url);
+    const page = (await agent.get('/diagnostics/syslog-explorer?category=User')).text;
+
+    const form = /<form method="get"[^]*?<\/form>/.exec(page)?.[0] ?? '';
+    expect(form).toContain('<option selected>User</option>');
+    expect(form).toContain('formaction="/diagnostics/syslog-explorer/export"');
+  });
+
+  test('export applies category and severity', async () => {
+    const agent = await loginAgent(url);
+
+    const user = await agent.get('/diagnostics/syslog-explorer/export?category=User&severity=').expect(200);
+    const userLines = user.text.trimEnd().split('\n');
+    expect(userLines.some((line) => line.includes('logged in to the web UI'))).toBe(true);
+    expect(userLines.every((line) => line.includes(' [User] '))).toBe(true);
+
+    const notices = await agent.get('/diagnostics/syslog-explorer/export?category=&severity=notice').expect(200);
+    const severities = notices.text.trimEnd().split('\n').map((line) => line.split(' ')[2]);
+    expect(severities).toContain('NOTICE');
+    expect(severities.every((severity) => ['ERROR', 'WARNING', 'NOTICE'].includes(severity!))).toBe(true);
+  });
 });
 
 describe('administrator password', () => {
@@ -301,6 +332,31 @@ describe('management general setup', () => {
     expect(page).toContain('Auto-Logout time must be an integer');
     expect(router.firmware.store.get('management')).toEqual(before);
   });
+
+  test('hint says printable ASCII', async () => {
+    const agent = await loginAgent(url);
+    const page = text((await agent.get('/system-maintenance/management')).text);
+
+    expect(page).toContain('(1 to 31 printable ASCII characters)');
+  });
+
+  test('accented router name names the character', async () => {
+    const router = lab.router('r1')!;
+    const before = router.firmware.store.get('management');
+    const agent = await loginAgent(url);
+    const token = await pageToken(agent, '/system-maintenance/management');
+    const response = await agent
+      .post('/system-maintenance/management')
+      .type('form')
+      .send({ _csrf: token, routerName: 'Routeur-é', autoLogoutMinutes: '5' });
+
+    expect(response.status).toBe(400);
+    const page = text(response.text).replace(/&#34;/g, '"');
+    expect(page).toContain('Router Name must contain only printable ASCII characters');
+    expect(page).toContain('remove "é"');
+    expect(page).not.toContain('a form that is not allowed');
+    expect(router.firmware.store.get('management')).toEqual(before);
+  });
 });
 
 describe('internet access', () => {
@@ -349,7 +405,8 @@ describe('internet access', () => {
       .expect(303);
     const page = (await agent.get('/wan/internet-access')).text;
     expect(page).not.toContain(PLANTED_SECRET);
-    expect(page).toContain('(stored; leave empty to keep)');
+    expect(page).toContain('<span class="hint" id="WAN2-pass-hint">(a password is stored; leave empty to keep it)</span>');
+    expect(page).not.toContain('placeholder=');
 
     const again = await pageToken(agent, '/wan/internet-access');
     await agent
@@ -359,6 +416,31 @@ describe('internet access', () => {
       .expect(303);
     const wan = router.firmware.store.get<Record<string, { pppoe: { username: string; password: string } }>>('wan');
     expect(wan.WAN2.pppoe).toEqual({ username: 'line-43', password: PLANTED_SECRET });
+  });
+
+  test('address fields show example hints', async () => {
+    const agent = await loginAgent(url);
+    const page = (await agent.get('/wan/internet-access')).text;
+
+    expect(page).not.toContain('placeholder=');
+    expect(page).toContain('aria-describedby="WAN1-ip-hint"> <span class="hint" id="WAN1-ip-hint">(e.g. 203.0.113.20)</span>');
+    expect(page).toContain('aria-describedby="WAN1-gw-hint"> <span class="hint" id="WAN1-gw-hint">(e.g. 203.0.113.1)</span>');
+  });
+
+  test('rejected new password is not called stored', async () => {
+    const router = lab.router('r1')!;
+    expect(router.firmware.store.get<Record<string, { pppoe: { password: string } }>>('wan').WAN1.pppoe.password).toBe('');
+    const agent = await loginAgent(url);
+    const token = await pageToken(agent, '/wan/internet-access');
+    const response = await agent
+      .post('/wan/internet-access')
+      .type('form')
+      .send({ _csrf: token, wan: 'WAN1', enabled: 'on', mode: 'pppoe', pppoeUsername: 'line-1', pppoePassword: 'typed-not-saved', prefixLength: 'x' });
+
+    expect(response.status).toBe(400);
+    const passwordCell = /<input id="WAN1-pass"[^]*?<\/td>/.exec(response.text)?.[0];
+    expect(passwordCell).toBeDefined();
+    expect(passwordCell).not.toContain('stored');
   });
 
   test('unknown WAN is rejected by name', async () => {

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import type { Lab } from '../../emulator';
-import { csrfTokenOf, loginAgent, pageToken, routerOrigin, startTestLab } from '../helpers/lab';
+import { sessionCookieName } from '../../webui/sessions';
+import { csrfTokenOf, loginAgent, pageToken, routerOrigin, startTestLab, tempDir } from '../helpers/lab';
 
 let lab: Lab;
 let url: string;
@@ -14,9 +15,52 @@ afterAll(async () => {
   await lab.stop();
 });
 
+function setCookies(response: request.Response): string[] {
+  return (response.headers['set-cookie'] as unknown as string[] | undefined) ?? [];
+}
+
 function cookieHeader(response: request.Response): string {
-  const cookies = response.headers['set-cookie'] as unknown as string[] | undefined;
-  return (cookies ?? []).find((cookie) => cookie.startsWith('SESSION_ID_VIGOR=')) ?? '';
+  const name = sessionCookieName(lab.router('r1')!.hardware.board.serialNumber);
+  return setCookies(response).find((cookie) => cookie.startsWith(`${name}=`)) ?? '';
+}
+
+function cookieName(setCookie: string): string {
+  return setCookie.slice(0, setCookie.indexOf('='));
+}
+
+/**
+ * The cookies a browser keeps for 127.0.0.1. Browsers key cookies by host and path, not by port,
+ * so the web UIs of all routers of a lab read and overwrite the same cookies.
+ */
+class LoopbackCookieJar {
+  private readonly cookies = new Map<string, string>();
+
+  async get(origin: string, path: string): Promise<request.Response> {
+    const response = await this.withCookies(request(origin).get(path));
+    this.store(response);
+    return response;
+  }
+
+  async postForm(origin: string, path: string, form: Record<string, string>): Promise<request.Response> {
+    const response = await this.withCookies(request(origin).post(path).type('form').send(form));
+    this.store(response);
+    return response;
+  }
+
+  private withCookies(test: request.Test): request.Test {
+    const header = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    return header ? test.set('Cookie', header) : test;
+  }
+
+  private store(response: request.Response): void {
+    for (const setCookie of setCookies(response)) {
+      const [pair = ''] = setCookie.split(';');
+      const name = cookieName(pair);
+      const value = pair.slice(name.length + 1);
+      if (value === '' || /expires=Thu, 01 Jan 1970/i.test(setCookie)) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+  }
 }
 
 describe('login', () => {
@@ -86,6 +130,99 @@ describe('security headers', () => {
     expect(response.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     expect(response.headers['x-content-type-options']).toBe('nosniff');
     expect(response.headers['x-powered-by']).toBeUndefined();
+  });
+
+  test('pages are never cached', async () => {
+    const login = await request(url).get('/login').expect(200);
+    expect(login.headers['cache-control']).toBe('no-store');
+
+    const agent = await loginAgent(url);
+    const dashboard = await agent.get('/dashboard').expect(200);
+    expect(dashboard.headers['cache-control']).toBe('no-store');
+
+    await agent.post('/logout').type('form').send({ _csrf: csrfTokenOf(dashboard.text) }).expect(303);
+    const redirect = await agent.get('/dashboard').expect(302);
+    expect(redirect.headers['cache-control']).toBe('no-store');
+  });
+
+  test('static files stay cacheable', async () => {
+    const response = await request(url).get('/static/webui.css').expect(200);
+
+    expect(response.headers['cache-control']).toBe('public, max-age=3600');
+  });
+
+  test('favicon gets 204 without login', async () => {
+    const response = await request(url).get('/favicon.ico');
+
+    expect(response.status).toBe(204);
+    expect(response.text).toBe('');
+    expect(setCookies(response)).toEqual([]);
+  });
+});
+
+describe('two routers in one browser', () => {
+  let twoRouters: Lab;
+
+  beforeAll(async () => {
+    twoRouters = await startTestLab({ routers: 2 });
+  });
+
+  afterAll(async () => {
+    await twoRouters.stop();
+  });
+
+  test('each router names its own cookie', async () => {
+    const first = await request(routerOrigin(twoRouters, 'r1')).get('/login').expect(200);
+    const second = await request(routerOrigin(twoRouters, 'r2')).get('/login').expect(200);
+
+    const firstName = cookieName(setCookies(first)[0] ?? '');
+    const secondName = cookieName(setCookies(second)[0] ?? '');
+    expect(firstName).toBe(sessionCookieName(twoRouters.router('r1')!.hardware.board.serialNumber));
+    expect(secondName).toBe(sessionCookieName(twoRouters.router('r2')!.hardware.board.serialNumber));
+    expect(firstName).toMatch(/^SESSION_ID_VIGOR_[0-9A-F]+$/);
+    expect(firstName).not.toBe(secondName);
+  });
+
+  test('logins to both routers coexist', async () => {
+    const jar = new LoopbackCookieJar();
+    const r1 = routerOrigin(twoRouters, 'r1');
+    const r2 = routerOrigin(twoRouters, 'r2');
+
+    // Both login pages are open before either form is sent, as with two browser tabs.
+    const r1Form = await jar.get(r1, '/login');
+    const r2Form = await jar.get(r2, '/login');
+    const r1Login = await jar.postForm(r1, '/login', { _csrf: csrfTokenOf(r1Form.text), username: 'admin', password: 'admin' });
+    expect(r1Login.status).toBe(303);
+    const r2Login = await jar.postForm(r2, '/login', { _csrf: csrfTokenOf(r2Form.text), username: 'admin', password: 'admin' });
+    expect(r2Login.status).toBe(303);
+
+    expect((await jar.get(r1, '/dashboard')).status).toBe(200);
+    const r2Dashboard = await jar.get(r2, '/dashboard');
+    expect(r2Dashboard.status).toBe(200);
+
+    await jar.postForm(r2, '/logout', { _csrf: csrfTokenOf(r2Dashboard.text) });
+    expect((await jar.get(r2, '/dashboard')).status).toBe(302);
+    expect((await jar.get(r1, '/dashboard')).status).toBe(200);
+  });
+
+  test('cookie name survives lab restart', async () => {
+    const data = tempDir();
+    try {
+      const first = await startTestLab({ dataDir: data.path });
+      const before = cookieName(setCookies(await request(routerOrigin(first)).get('/login'))[0] ?? '');
+      await first.stop();
+      expect(before).toMatch(/^SESSION_ID_VIGOR_[0-9A-F]+$/);
+
+      const second = await startTestLab({ dataDir: data.path });
+      try {
+        const after = cookieName(setCookies(await request(routerOrigin(second)).get('/login'))[0] ?? '');
+        expect(after).toBe(before);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      data.remove();
+    }
   });
 });
 

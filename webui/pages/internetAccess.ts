@@ -13,7 +13,8 @@ const MODES = ['dhcp', 'static', 'pppoe'] as const;
 
 export const internetAccessPage: PageView = {
   get(_request, response, { firmware, page }) {
-    response.render('internetAccess', { title: page.title, page, config: firmware.store.get<WanConfig>('wan'), errorsByWan: {} });
+    const config = firmware.store.get<WanConfig>('wan');
+    response.render('internetAccess', { title: page.title, page, config, passwordStored: passwordStored(config), errorsByWan: {} });
   },
 
   async post(request, response, { firmware, page }) {
@@ -45,6 +46,8 @@ export const internetAccessPage: PageView = {
         title: page.title,
         page,
         config: { ...config, [wan]: submitted },
+        // Read from the stored config, because a password typed into the rejected form was not stored.
+        passwordStored: passwordStored(config),
         errorsByWan: { [wan]: fieldErrors },
         flash: { kind: 'error', text: `${wan} settings were not saved; correct the marked fields.` },
       });
@@ -54,3 +57,8 @@ export const internetAccessPage: PageView = {
     response.redirect(303, page.url);
   },
 };
+
+/** Maps each WAN to whether it has a stored PPPoE password, which an empty password field keeps. */
+function passwordStored(config: WanConfig): Record<string, boolean> {
+  return Object.fromEntries(WAN_PORTS.map((wan) => [wan, config[wan].pppoe.password !== '']));
+}

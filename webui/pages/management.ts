@@ -23,6 +23,10 @@ export const managementPage: PageView = {
       autoLogoutMinutes: formNumber(formString(request.body, 'autoLogoutMinutes', { maxLength: 16 })),
     };
     const fieldErrors = await saveSection(firmware, 'management', submitted, session);
+    if (fieldErrors?.routerName) {
+      const pattern = firmware.management.schema.properties.routerName.pattern;
+      fieldErrors.routerName = disallowedCharactersError(pattern, submitted.routerName) ?? fieldErrors.routerName;
+    }
     if (fieldErrors) {
       response.status(400).render('management', { title: page.title, page, config: submitted, fieldErrors, flash: { kind: 'error', text: 'The settings were not saved; correct the marked fields.' } });
       return;
@@ -31,3 +35,17 @@ export const managementPage: PageView = {
     response.redirect(303, page.url);
   },
 };
+
+/**
+ * Returns an error that names the characters of `value` that `pattern` (the schema's
+ * `^[\x20-\x7e]+$`) rejects, or undefined when it rejects none. The schema's own pattern error only
+ * reports that some character or form is not allowed.
+ */
+function disallowedCharactersError(pattern: string, value: string): string | undefined {
+  // ajv 8 compiles schema patterns with the `u` flag, so one character is one code point here too.
+  const allowed = new RegExp(pattern, 'u');
+  const rejected = [...new Set([...value].filter((character) => !allowed.test(character)))];
+  if (rejected.length === 0) return undefined;
+  const list = rejected.map((character) => JSON.stringify(character)).join(', ');
+  return `must contain only printable ASCII characters: letters without accents, digits, spaces and punctuation. Replace or remove ${list}.`;
+}
