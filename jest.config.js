@@ -5,7 +5,7 @@ module.exports = {
   transform: {
     '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
   },
-  // lowdb and steno ship only ES modules, so swc compiles them as well.
-  transformIgnorePatterns: ['/node_modules/(?!(lowdb|steno)/)'],
+  // lowdb, steno and jose ship only ES modules, so swc compiles them as well.
+  transformIgnorePatterns: ['/node_modules/(?!(lowdb|steno|jose)/)'],
   testTimeout: 20000,
 };
