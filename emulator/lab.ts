@@ -203,6 +203,7 @@ export class Lab {
           const inbound = router.hardware.inbound.route({ interface: port, viaPort: port, sourceAddress: info.sourceAddress, localPort: info.destinationPort });
           return fromInbound(inbound, `${info.hostname ?? address.ip} port ${info.destinationPort}`);
         },
+        answersPing: (sourceAddress) => !this.isp.isOutage(router.id, port) && router.hardware.inbound.answersPing({ interface: port, viaPort: port, sourceAddress }),
       });
       removals.set(port, remove);
     });

@@ -14,6 +14,7 @@ import { FirmwareError } from './errors';
 import { AdminModule } from './modules/admin';
 import { LanModule } from './modules/lan';
 import { ManagementModule } from './modules/management';
+import { ObjectsModule } from './modules/objects';
 import { WanModule } from './modules/wan';
 import { Syslog } from './syslog';
 import { FIRMWARE_BUILD_DATE, FIRMWARE_VERSION } from './version';
@@ -23,7 +24,10 @@ export * from './syslog';
 export * from './version';
 export type { ConfigDocument, ConfigChange } from './config/store';
 export type { AdminConfig } from './modules/admin';
-export type { ManagementConfig } from './modules/management';
+export type { ManagementConfig, ManagementService, BlockedSource } from './modules/management';
+export { MANAGEMENT_SERVICES, ROUTER_NAME_PATTERN, DEFAULT_PORTS, ACCESS_LIST_SIZE, OTHER_LAN_SUBNETS, effectivePorts } from './modules/management';
+export type { IpObject, ObjectsConfig, IpObjectType, ObjectInterface } from './modules/objects';
+export { IP_OBJECT_COUNT, emptyIpObject, ipObjectMatches } from './modules/objects';
 export type { WanConfig, WanPortConfig } from './modules/wan';
 export type { LanConfig } from './modules/lan';
 export type { BackupFile } from './config/backup';
@@ -47,6 +51,7 @@ export class Firmware extends EventEmitter {
   readonly admin = new AdminModule();
   readonly management: ManagementModule;
   readonly lan = new LanModule();
+  readonly objects = new ObjectsModule();
   readonly wan = new WanModule();
   readonly modules: FirmwareModule[];
   readonly logger: Logger;
@@ -64,7 +69,7 @@ export class Firmware extends EventEmitter {
     this.syslog = new Syslog(() => hardware.clock.now(), this.logger.child({ module: 'syslog' }));
     this.management = new ManagementModule(() => this.webHandler);
     // Start order matters: the store first, then the services that read it.
-    this.modules = [this.admin, this.management, this.lan, this.wan];
+    this.modules = [this.admin, this.objects, this.lan, this.management, this.wan];
     hardware.resetButton.on('factoryReset', () => void this.factoryReset('reset button').catch((error) => this.logger.error({ err: error }, 'Factory reset from the button failed')));
     hardware.resetButton.on('restart', () => void this.reboot('reset button').catch((error) => this.logger.error({ err: error }, 'Restart from the button failed')));
   }
@@ -138,6 +143,12 @@ export class Firmware extends EventEmitter {
     if (this.currentState !== 'running') throw new FirmwareError('BUSY', `Cannot restore factory defaults while the firmware is ${this.currentState}; try again when it is running`);
     await this.store.resetToFactory(actor);
     await this.reboot(actor, `factory defaults restored by ${actor}`);
+  }
+
+  /** Whether a mail service object is set to OAuth 2.0, whose callback needs WAN HTTPS on port 443. */
+  hasOAuthMailProfile(): boolean {
+    // NOTE: mail service objects are not emulated yet, so no profile uses OAuth 2.0.
+    return false;
   }
 
   uptimeMs(): number {

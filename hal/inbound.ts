@@ -61,6 +61,7 @@ export function sideOf(name: InterfaceName): InterfaceSide {
 export class Inbound {
   private readonly registrations: Registration[] = [];
   private filter: InboundFilter = () => 'accept';
+  private pingResponder: (connection: Omit<InboundConnection, 'localPort'>) => boolean = () => true;
 
   /**
    * @param linkReady tells whether packets can arrive on a port: link up and, for a WAN, an address.
@@ -83,6 +84,16 @@ export class Inbound {
 
   setFilter(filter: InboundFilter): void {
     this.filter = filter;
+  }
+
+  /** Decides whether the router answers an ICMP echo request (ping) arriving as `connection`. */
+  setPingResponder(responder: (connection: Omit<InboundConnection, 'localPort'>) => boolean): void {
+    this.pingResponder = responder;
+  }
+
+  /** True when a ping would get a reply: the link carries packets and the responder agrees. */
+  answersPing(connection: Omit<InboundConnection, 'localPort'>): boolean {
+    return this.linkReady(connection.viaPort) && this.pingResponder(connection);
   }
 
   /** Virtual ports with a service on one side, for port probes and status pages. */

@@ -8,7 +8,7 @@ import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
-import { connectionOf, type Firmware } from '../firmware';
+import { connectionOf, effectivePorts, type Firmware } from '../firmware';
 import { CSRF_FIELD, requireCsrf } from './csrf';
 import { FormError } from './form';
 import { MENU, menuGroups, menuPages, type MenuPage } from './menu';
@@ -94,6 +94,7 @@ export function createWebUi(firmware: Firmware, options: { logger: Logger }): We
     next();
   });
 
+  app.use((request, response, next) => wanGate(firmware, request, response, next));
   app.use(loginRoutes(context));
 
   app.use((request, response, next) => {
@@ -145,4 +146,26 @@ function registerPage(app: express.Express, page: MenuPage, context: PageContext
   for (const [suffix, handler] of Object.entries(view.extra ?? {})) {
     app.get(`${page.url}/${suffix}`, (request, response) => handler(request, response, { ...context, page }));
   }
+}
+
+/**
+ * Rules for requests that came in on a WAN: "Domain name allowed" restricts the host name the
+ * browser used, and "Enforce HTTPS Access" redirects plain HTTP to the HTTPS port.
+ */
+function wanGate(firmware: Firmware, request: Request, response: Response, next: NextFunction): void {
+  const connection = connectionOf(request.socket);
+  if (!connection?.interface.startsWith('WAN')) return next();
+
+  const config = firmware.management.config();
+  const allowedName = config.internet.domainNameAllowed.toLowerCase();
+  if (allowedName !== '' && request.hostname.toLowerCase() !== allowedName) {
+    response.status(403).render('error', { title: 'Request rejected', message: `Management from the Internet is allowed only through https://${allowedName}/ on this router.` });
+    return;
+  }
+  if (!request.secure && config.internet.services.enforceHttps) {
+    const port = effectivePorts(config).https;
+    response.redirect(301, `https://${request.hostname}${port === 443 ? '' : `:${port}`}${request.originalUrl}`);
+    return;
+  }
+  next();
 }

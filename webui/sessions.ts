@@ -19,6 +19,8 @@ export interface Session {
   /** Lab time (ms) of the last request. */
   lastSeen: number;
   sourceAddress: string;
+  /** Validation code shown on this pre-login session's login page, when the router asks for one. */
+  validationCode?: string;
   /** One-time message shown on the next page (e.g. "Settings saved"). */
   flash?: { kind: 'ok' | 'error'; text: string };
 }

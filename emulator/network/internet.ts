@@ -28,6 +28,14 @@ export interface InternetHost {
   address: string;
   label: string;
   route(info: ConnectionInfo): Route;
+  /** Whether the host answers an ICMP echo request from `sourceAddress`; hosts answer by default. */
+  answersPing?(sourceAddress: string): boolean;
+}
+
+export interface PingResult {
+  reachable: boolean;
+  address?: string;
+  detail: string;
 }
 
 const CONNECTION_INFO = Symbol('vigor-sim internet connection');
@@ -85,6 +93,14 @@ export class Internet {
     if (!route.ok) return route;
     route.deliver(socket);
     return { ok: true, service: route.service };
+  }
+
+  /** Sends an ICMP echo request across the Internet. */
+  ping(sourceAddress: string, destinationAddress: string): PingResult {
+    const host = this.hosts.get(destinationAddress);
+    if (!host) return { reachable: false, address: destinationAddress, detail: `Request timed out: no host answers at ${destinationAddress}` };
+    if (host.answersPing && !host.answersPing(sourceAddress)) return { reachable: false, address: destinationAddress, detail: `Request timed out: ${host.label} (${destinationAddress}) does not answer pings from ${sourceAddress}` };
+    return { reachable: true, address: destinationAddress, detail: `Reply from ${destinationAddress} (${host.label})` };
   }
 
   label(address: string): string {

@@ -10,7 +10,7 @@ import { NetworkError, type WanPortName } from '../../hal';
 import type { RouterDevice } from '../router';
 import { inSubnet } from './addressPlan';
 import { DnsError, type LabDns } from './dns';
-import type { Internet, Route } from './internet';
+import type { Internet, PingResult, Route } from './internet';
 import type { LabIsp } from './isp';
 import type { LoopbackSwitch } from './switch';
 
@@ -48,6 +48,17 @@ export class LabNetwork {
       return this.routeFromLan(this.mustFindRouter(place.routerId), host, port);
     } catch (error) {
       if (error instanceof NetworkError) return { ok: false, error };
+      throw error;
+    }
+  }
+
+  /** Sends a ping from a place, as the lab's ping tool does; failures come back as results. */
+  ping(place: Place, host: string): PingResult {
+    try {
+      if (place.kind === 'internet') return this.internet.ping(place.address, this.lookup(host));
+      return this.pingFromLan(this.mustFindRouter(place.routerId), host);
+    } catch (error) {
+      if (error instanceof NetworkError) return { reachable: false, detail: error.message };
       throw error;
     }
   }
@@ -101,6 +112,23 @@ export class LabNetwork {
 
     const wan = this.activeWan(router);
     return this.countOn(router, 'LAN1', 'toClient', this.wanRoute(router, wan, destinationAddress, port, isIP(host) ? undefined : host));
+  }
+
+  private pingFromLan(router: RouterDevice, host: string): PingResult {
+    const { hardware, firmware } = router;
+    if (!hardware.ports.isUp('LAN1')) throw new NetworkError('ENETUNREACH', `Network unreachable: the LAN PC's cable in LAN1 of router ${router.id} is unplugged`);
+    if (firmware.state !== 'running') throw new NetworkError('EHOSTUNREACH', `No route to host: router ${router.id} is restarting`);
+    const lan = this.lanFacts(router);
+    const address = isIP(host) ? host : this.resolveThroughRouter(router, host);
+    const ownWanAddresses = (['WAN1', 'WAN2'] as const).map((wan) => hardware.ports.address(wan)?.ip).filter(Boolean);
+    if (address === lan.routerAddress || ownWanAddresses.includes(address)) {
+      const answers = hardware.inbound.answersPing({ interface: 'LAN1', viaPort: 'LAN1', sourceAddress: lan.pcAddress });
+      return { reachable: answers, address, detail: answers ? `Reply from ${address} (router ${router.id})` : `Request timed out: router ${router.id} does not answer` };
+    }
+    if (inSubnet(address, lan.routerAddress, lan.prefixLength)) return { reachable: false, address, detail: `Destination host unreachable: no host at ${address} on the LAN` };
+    const wan = this.activeWan(router);
+    const wanAddress = this.assertLineCarries(router, wan);
+    return this.internet.ping(this.isp.publicAddress(wanAddress), address);
   }
 
   private wanRoute(router: RouterDevice, wan: WanPortName, host: string, port: number, hostname?: string): Route {

@@ -25,8 +25,9 @@ export interface FirmwareModule<Config = unknown> {
   /**
    * Checks what the schema cannot express (a gateway outside the subnet, ...) on a section that
    * already passed the schema. Fields are relative to the section, e.g. `WAN1.static.gateway`.
+   * `document` is the whole configuration, for references to other sections.
    */
-  validate?(config: Config): FieldError[];
+  validate?(config: Config, document: Record<string, unknown>): FieldError[];
   start?(context: ModuleContext): void | Promise<void>;
   stop?(): void | Promise<void>;
   /** Called after a validated change of this module's section has been written to flash. */

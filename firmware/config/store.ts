@@ -167,7 +167,7 @@ export class ConfigStore extends EventEmitter {
 
   /** Runs each module's own checks on a schema-valid document; fields get the module prefix. */
   private moduleErrors(document: ConfigDocument): FieldError[] {
-    return this.modules.flatMap((module) => (module.validate?.(document[module.name]) ?? []).map((entry) => ({ ...entry, field: `${module.name}.${entry.field}` })));
+    return this.modules.flatMap((module) => (module.validate?.(document[module.name], document) ?? []).map((entry) => ({ ...entry, field: `${module.name}.${entry.field}` })));
   }
 
   private persist(document: ConfigDocument): Promise<void> {

@@ -96,20 +96,21 @@ describe('firmware lifecycle', () => {
 
     await router.firmware.reboot('test');
 
-    expect(router.hardware.inbound.openPorts('lan')).toEqual([{ port: 80, service: 'http' }, { port: 443, service: 'https' }]);
+    expect(router.hardware.inbound.openPorts('lan')).toEqual(expect.arrayContaining([{ port: 80, service: 'http' }, { port: 443, service: 'https' }]));
   });
 
   test('HTTP port change moves listener', async () => {
     router = await lab.boot({ dataDir: lab.tempDir(), initialLinks: { LAN1: true } });
     const management = router.firmware.store.get<ManagementConfig>('management');
 
-    await router.firmware.store.update({ management: { ...management, ports: { http: 8080, https: 443 } } }, 'test');
+    await router.firmware.store.update({ management: { ...management, ports: { ...management.ports, userDefined: true, http: 8080 } } }, 'test');
     await settle();
 
-    expect(router.hardware.inbound.openPorts('lan')).toEqual([{ port: 8080, service: 'http' }, { port: 443, service: 'https' }]);
+    expect(router.hardware.inbound.openPorts('lan')).toEqual(expect.arrayContaining([{ port: 8080, service: 'http' }, { port: 443, service: 'https' }]));
+    expect(router.hardware.inbound.openPorts('lan')).not.toContainEqual({ port: 80, service: 'http' });
     const delivery = router.hardware.inbound.deliver(new PassThrough(), { interface: 'LAN1', viaPort: 'LAN1', sourceAddress: '192.168.1.20', localPort: 80 });
     expect(delivery.outcome).toBe('refused');
-    expect(messages(router.firmware.syslog.query({ category: 'Management' }))).toEqual(['Web UI ports are now HTTP 8080 and HTTPS 443']);
+    expect(messages(router.firmware.syslog.query({ category: 'Management' }))).toEqual(['Management ports are now FTP 21, HTTP 8080, HTTPS 443, TELNET 23, TR069 8069, SSH 22']);
   });
 
   test('factoryReset restores routerName', async () => {

@@ -1,5 +1,6 @@
 import type { Lab } from '../../emulator';
 import { menuPages } from '../../webui/menu';
+import { managementForm } from '../helpers/forms';
 import { loginAgent, pageToken, routerOrigin, startTestLab, tempDir } from '../helpers/lab';
 
 const PLANTED_SECRET = 'Planted-PPPoE-Secret-42';
@@ -310,7 +311,7 @@ describe('management general setup', () => {
     await agent
       .post('/system-maintenance/management')
       .type('form')
-      .send({ _csrf: token, routerName: 'Branch-Office', autoLogoutMinutes: '15' })
+      .send({ ...managementForm(router.firmware.management.config(), { routerName: 'Branch-Office', autoLogoutMinutes: '15' }), _csrf: token })
       .expect(303);
     expect(router.firmware.management.routerName()).toBe('Branch-Office');
     expect(router.firmware.management.sessionIdleMs()).toBe(15 * 60_000);
@@ -325,7 +326,7 @@ describe('management general setup', () => {
     const response = await agent
       .post('/system-maintenance/management')
       .type('form')
-      .send({ _csrf: token, routerName: '', autoLogoutMinutes: 'soon' });
+      .send({ ...managementForm(router.firmware.management.config(), { routerName: '', autoLogoutMinutes: 'soon' }), _csrf: token });
     expect(response.status).toBe(400);
     const page = text(response.text);
     expect(page).toContain('Router Name must not be empty');
@@ -348,7 +349,7 @@ describe('management general setup', () => {
     const response = await agent
       .post('/system-maintenance/management')
       .type('form')
-      .send({ _csrf: token, routerName: 'Routeur-é', autoLogoutMinutes: '5' });
+      .send({ ...managementForm(lab.router('r1')!.firmware.management.config(), { routerName: 'Routeur-é', autoLogoutMinutes: '5' }), _csrf: token });
 
     expect(response.status).toBe(400);
     const page = text(response.text).replace(/&#34;/g, '"');

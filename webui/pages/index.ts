@@ -8,6 +8,7 @@ import { adminPasswordPage } from './adminPassword';
 import { configBackupPage } from './configBackup';
 import { dashboardPage } from './dashboard';
 import { internetAccessPage } from './internetAccess';
+import { ipObjectPage } from './ipObject';
 import { managementPage } from './management';
 import { physicalConnectionPage } from './physicalConnection';
 import { rebootPage } from './reboot';
@@ -43,4 +44,5 @@ export const PAGES: Record<string, PageView> = {
   syslog: syslogPage,
   internetAccess: internetAccessPage,
   management: managementPage,
+  ipObject: ipObjectPage,
 };
