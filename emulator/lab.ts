@@ -160,7 +160,7 @@ export class Lab {
     }
 
     for (let number = 1; number <= routers; number += 1) {
-      const router = new RouterDevice({ id: `r${number}`, clock: this.clock, dataDir: dataDir ? path.join(dataDir, 'routers') : null, logger: this.logger });
+      const router = new RouterDevice({ id: `r${number}`, clock: this.clock, dataDir: dataDir ? path.join(dataDir, 'routers') : null, trustedCas: [this.ca.caPem()], logger: this.logger });
       router.attachLine(this.options.realUplink ? realLine(router, this.isp) : routerLine(router, this.isp, this.network));
       this.publishWanAddresses(router);
       this.routers.push(router);

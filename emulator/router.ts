@@ -9,6 +9,8 @@ export interface RouterDeviceOptions {
   id: string;
   clock: Clock;
   dataDir: string | null;
+  /** CA certificates the router trusts besides the public roots (the lab CA). */
+  trustedCas?: string[];
   logger: Logger;
 }
 
@@ -29,6 +31,7 @@ export class RouterDevice {
       dataDir: options.dataDir,
       // Factory cabling of the lab: the ISP line in WAN1, the LAN PC in LAN1.
       initialLinks: { WAN1: true, LAN1: true },
+      extraTrustedCas: options.trustedCas,
     });
     this.firmware = new Firmware(this.hardware, { logger: options.logger });
     this.firmware.installWebHandler(createWebUi(this.firmware, { logger: options.logger }).handler);

@@ -13,6 +13,7 @@ import { ConfigStore, type ConfigChange, type ConfigSource } from './config/stor
 import { FirmwareError } from './errors';
 import { AdminModule } from './modules/admin';
 import { LanModule } from './modules/lan';
+import { DdnsModule } from './modules/ddns';
 import { ManagementModule } from './modules/management';
 import { ObjectsModule } from './modules/objects';
 import { WanModule } from './modules/wan';
@@ -29,6 +30,8 @@ export { MANAGEMENT_SERVICES, ROUTER_NAME_PATTERN, DEFAULT_PORTS, ACCESS_LIST_SI
 export type { IpObject, ObjectsConfig, IpObjectType, ObjectInterface } from './modules/objects';
 export { IP_OBJECT_COUNT, emptyIpObject, ipObjectMatches } from './modules/objects';
 export type { WanConfig, WanPortConfig } from './modules/wan';
+export type { DdnsAccount, DdnsConfig, AccountState, DdnsLogEntry, WanChoice } from './modules/ddns';
+export { DDNS_PROVIDERS, DDNS_ACCOUNT_COUNT, WAN_CHOICES, emptyAccount, fullHostname } from './modules/ddns';
 export type { LanConfig } from './modules/lan';
 export type { BackupFile } from './config/backup';
 export { ADMIN_PASSWORD_MAX_LENGTH } from './modules/admin';
@@ -53,6 +56,7 @@ export class Firmware extends EventEmitter {
   readonly lan = new LanModule();
   readonly objects = new ObjectsModule();
   readonly wan = new WanModule();
+  readonly ddns = new DdnsModule();
   readonly modules: FirmwareModule[];
   readonly logger: Logger;
   private storeInstance: ConfigStore | undefined;
@@ -69,7 +73,7 @@ export class Firmware extends EventEmitter {
     this.syslog = new Syslog(() => hardware.clock.now(), this.logger.child({ module: 'syslog' }));
     this.management = new ManagementModule(() => this.webHandler);
     // Start order matters: the store first, then the services that read it.
-    this.modules = [this.admin, this.objects, this.lan, this.management, this.wan];
+    this.modules = [this.admin, this.objects, this.lan, this.management, this.wan, this.ddns];
     hardware.resetButton.on('factoryReset', () => void this.factoryReset('reset button').catch((error) => this.logger.error({ err: error }, 'Factory reset from the button failed')));
     hardware.resetButton.on('restart', () => void this.reboot('reset button').catch((error) => this.logger.error({ err: error }, 'Restart from the button failed')));
   }

@@ -32,6 +32,11 @@ export interface HardwareOptions {
   dataDir: string | null;
   /** Ports whose cable is plugged in at power-on. */
   initialLinks?: Partial<Record<PortName, boolean>>;
+  /**
+   * CA certificates (PEM) the firmware trusts besides the public roots, as if built into its
+   * image: the lab CA, so that the router can verify the emulated services.
+   */
+  extraTrustedCas?: string[];
 }
 
 export class RouterHardware extends EventEmitter {
@@ -45,12 +50,14 @@ export class RouterHardware extends EventEmitter {
   readonly resetButton = new ResetButton();
   /** Set by `powerOn`. */
   board!: BoardIdentity;
+  readonly extraTrustedCas: string[];
   private running = false;
 
   constructor(private readonly options: HardwareOptions) {
     super();
     this.id = options.id;
     this.clock = options.clock;
+    this.extraTrustedCas = options.extraTrustedCas ?? [];
     this.flash = new Flash(options.dataDir ? path.join(options.dataDir, options.id) : null);
     this.ports = new Ports(() => this.clock.now(), options.initialLinks);
     this.uplink = new Uplink(this.ports);

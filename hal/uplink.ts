@@ -96,25 +96,27 @@ export class Uplink {
     return wan;
   }
 
-  /** Opens a TCP connection to `host:port` through the active WAN. */
-  async openConnection(host: string, port: number): Promise<Socket> {
-    const wan = this.activeWan();
+  /** Opens a TCP connection to `host:port` through `via`, or else the active WAN. */
+  async openConnection(host: string, port: number, via?: WanPortName): Promise<Socket> {
+    const wan = via ?? this.activeWan();
+    if (via && this.ports.address(via) === null) throw new NetworkError('ENETUNREACH', `Network unreachable: ${via} has no address`);
     if (!this.provider) throw new NetworkError('ENETUNREACH', `Network unreachable: ${wan} is not attached to any network`);
     const socket = await this.provider.connect(wan, host, port);
     socket.once('close', () => this.ports.countTraffic(wan, socket.bytesWritten, socket.bytesRead));
     return socket;
   }
 
-  /** Resolves a host name with the DNS of the active WAN. */
-  async resolve(hostname: string): Promise<string> {
-    const wan = this.activeWan();
+  /** Resolves a host name with the DNS of `via`, or else of the active WAN. */
+  async resolve(hostname: string, via?: WanPortName): Promise<string> {
+    const wan = via ?? this.activeWan();
+    if (via && this.ports.address(via) === null) throw new NetworkError('ENETUNREACH', `Network unreachable: ${via} has no address`);
     if (!this.provider) throw new NetworkError('ENETUNREACH', `Network unreachable: ${wan} is not attached to any network`);
     return this.provider.resolve(wan, hostname);
   }
 
   /** Opens a TLS connection through the active WAN; `tls` carries the trusted CAs and the like. */
-  async openTlsConnection(host: string, port: number, tls: ConnectionOptions = {}): Promise<Socket> {
-    const raw = await this.openConnection(host, port);
+  async openTlsConnection(host: string, port: number, tls: ConnectionOptions = {}, via?: WanPortName): Promise<Socket> {
+    const raw = await this.openConnection(host, port, via);
     return new Promise((resolve, reject) => {
       const secure = tlsConnect({ ...tls, socket: raw, servername: tls.servername ?? host }, () => resolve(secure));
       secure.once('error', (error) => {
@@ -125,10 +127,10 @@ export class Uplink {
   }
 
   /** An HTTP agent whose connections go through this uplink, for HTTP clients of the firmware. */
-  httpAgent(options: AgentOptions = {}): HttpAgent {
+  httpAgent(options: AgentOptions = {}, via?: WanPortName): HttpAgent {
     const agent = new HttpAgent({ keepAlive: false, ...options });
     agent.createConnection = ((connectOptions: { host?: string; port?: number }, callback: (error: Error | null, socket?: Socket) => void) => {
-      this.openConnection(connectOptions.host ?? 'localhost', Number(connectOptions.port ?? 80)).then(
+      this.openConnection(connectOptions.host ?? 'localhost', Number(connectOptions.port ?? 80), via).then(
         (socket) => callback(null, socket),
         (error: Error) => callback(error),
       );
@@ -137,11 +139,11 @@ export class Uplink {
   }
 
   /** An HTTPS agent whose connections go through this uplink; `tls.ca` sets the trusted CAs. */
-  httpsAgent(tls: ConnectionOptions = {}): HttpsAgent {
+  httpsAgent(tls: ConnectionOptions = {}, via?: WanPortName): HttpsAgent {
     const agent = new HttpsAgent({ keepAlive: false });
     agent.createConnection = ((connectOptions: ConnectionOptions & { host?: string; port?: number }, callback: (error: Error | null, socket?: Socket) => void) => {
       const host = connectOptions.host ?? 'localhost';
-      this.openTlsConnection(host, Number(connectOptions.port ?? 443), { ...tls, servername: connectOptions.servername || host }).then(
+      this.openTlsConnection(host, Number(connectOptions.port ?? 443), { ...tls, servername: connectOptions.servername || host }, via).then(
         (socket) => callback(null, socket),
         (error: Error) => callback(error),
       );

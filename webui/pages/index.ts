@@ -7,6 +7,7 @@ import type { SessionStore } from '../sessions';
 import { adminPasswordPage } from './adminPassword';
 import { configBackupPage } from './configBackup';
 import { dashboardPage } from './dashboard';
+import { dynamicDnsPage } from './dynamicDns';
 import { internetAccessPage } from './internetAccess';
 import { ipObjectPage } from './ipObject';
 import { managementPage } from './management';
@@ -45,4 +46,5 @@ export const PAGES: Record<string, PageView> = {
   internetAccess: internetAccessPage,
   management: managementPage,
   ipObject: ipObjectPage,
+  dynamicDns: dynamicDnsPage,
 };

@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import { createSecureContext, TLSSocket, type SecureContext } from 'node:tls';
 import { copyConnection, sideOf, type InboundConnection } from '../../../hal';
 import { loadRouterCertificate, type RouterCertificate } from '../../certificate';
+import { loadDdnsCertificate, type DdnsCertificate } from '../ddns/certificate';
 import type { FirmwareModule, ModuleContext } from '../../config/module';
 import type { FieldError } from '../../errors';
 import type { ObjectsConfig } from '../objects';
@@ -37,7 +38,11 @@ export class ManagementModule implements FirmwareModule<ManagementConfig> {
   private server: Server | undefined;
   private certificate: RouterCertificate | undefined;
   private secureContext: SecureContext | undefined;
+  /** The DrayDDNS name's certificate, served to clients that ask for that name (SNI). */
+  private ddnsCertificate: DdnsCertificate | undefined;
+  private ddnsContext: SecureContext | undefined;
   private unlisten: (() => void)[] = [];
+  private readonly onDdnsCertificate = () => void this.loadDdnsCertificate();
 
   constructor(private readonly webHandler: () => RequestListener | undefined) {}
 
@@ -64,7 +69,9 @@ export class ManagementModule implements FirmwareModule<ManagementConfig> {
     this.bruteForce = new BruteForceGuard(context.hardware.clock, () => this.config().bruteForce, (block) => this.logBlock(block));
     const lanAddress = context.store.get<{ LAN1: { ip: string } }>('lan').LAN1.ip;
     this.certificate = await loadRouterCertificate(context.hardware, lanAddress);
+    this.ddnsCertificate = await loadDdnsCertificate(context.hardware);
     this.updateSecureContext();
+    context.events.on('ddns.certificate', this.onDdnsCertificate);
     this.server = createServer((request, response) => {
       const handler = this.webHandler();
       if (handler) return handler(request, response);
@@ -76,6 +83,7 @@ export class ManagementModule implements FirmwareModule<ManagementConfig> {
   }
 
   stop(): void {
+    this.context.events.off('ddns.certificate', this.onDdnsCertificate);
     for (const unlisten of this.unlisten) unlisten();
     this.unlisten = [];
     this.context.hardware.inbound.setFilter(() => 'accept');
@@ -147,7 +155,12 @@ export class ManagementModule implements FirmwareModule<ManagementConfig> {
     }
     if (service === 'https') {
       // TLS ends here; the decrypted stream goes to the same web server.
-      const secure = new TLSSocket(socket, { isServer: true, secureContext: this.secureContext, ALPNProtocols: ['http/1.1'] });
+      const secure = new TLSSocket(socket, {
+        isServer: true,
+        secureContext: this.secureContext,
+        ALPNProtocols: ['http/1.1'],
+        SNICallback: (servername, callback) => callback(null, this.contextFor(servername)),
+      });
       secure.on('error', () => socket.destroy());
       copyConnection(socket, secure);
       this.server!.emit('connection', secure);
@@ -161,6 +174,20 @@ export class ManagementModule implements FirmwareModule<ManagementConfig> {
   private updateSecureContext(): void {
     const versions = tlsVersionOptions(this.config().tls);
     this.secureContext = createSecureContext({ cert: this.certificate!.certPem, key: this.certificate!.keyPem, ...versions });
+    const ddns = this.ddnsCertificate;
+    this.ddnsContext = ddns ? createSecureContext({ cert: ddns.chainPem, key: ddns.keyPem, ...versions }) : undefined;
+  }
+
+  /** The DrayDDNS certificate for its own name while it is valid, else the router's own. */
+  private contextFor(servername: string): SecureContext | undefined {
+    const ddns = this.ddnsCertificate;
+    const valid = ddns && ddns.hostname === servername.toLowerCase() && ddns.notAfter > this.context.hardware.clock.now();
+    return valid ? this.ddnsContext : this.secureContext;
+  }
+
+  private async loadDdnsCertificate(): Promise<void> {
+    this.ddnsCertificate = await loadDdnsCertificate(this.context.hardware);
+    this.updateSecureContext();
   }
 
   private logBlock(block: BlockedSource): void {

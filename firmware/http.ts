@@ -1,0 +1,61 @@
+/**
+ * HTTP requests of the firmware, always through the HAL uplink, so they fail as a real router's
+ * would when no WAN carries traffic. HTTPS trusts the public roots plus the CAs the hardware
+ * carries (the lab CA in a lab).
+ */
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { rootCertificates } from 'node:tls';
+import type { RouterHardware, WanPortName } from '../hal';
+
+export interface HttpReply {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+export interface HttpRequestOptions {
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+  /** Send through this WAN instead of the active one. */
+  via?: WanPortName;
+  /** Host time to wait for the whole reply; socket time-outs are about real sockets, not lab time. */
+  timeoutMs?: number;
+}
+
+/** Largest reply body read; dyndns2 and token replies are a few hundred bytes. */
+const MAX_BODY_BYTES = 1024 * 1024;
+const DEFAULT_TIMEOUT_MS = 20_000;
+
+export function trustedCas(hardware: RouterHardware): string[] {
+  return [...rootCertificates, ...hardware.extraTrustedCas];
+}
+
+export function httpFetch(hardware: RouterHardware, url: string, options: HttpRequestOptions = {}): Promise<HttpReply> {
+  const target = new URL(url);
+  const secure = target.protocol === 'https:';
+  const agent = secure ? hardware.uplink.httpsAgent({ ca: trustedCas(hardware) }, options.via) : hardware.uplink.httpAgent({}, options.via);
+  const send = secure ? httpsRequest : httpRequest;
+
+  return new Promise((resolve, reject) => {
+    const request = send(
+      target,
+      { method: options.method ?? 'GET', headers: { ...options.headers, ...(options.body !== undefined ? { 'content-length': String(Buffer.byteLength(options.body)) } : {}) }, agent, timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS },
+      (response) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        response.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > MAX_BODY_BYTES) request.destroy(new Error(`The reply from ${target.host} is larger than ${MAX_BODY_BYTES} bytes`));
+          else chunks.push(chunk);
+        });
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        response.on('error', reject);
+      },
+    );
+    request.on('timeout', () => request.destroy(Object.assign(new Error(`No reply from ${target.host} within ${(options.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000} s`), { code: 'ETIMEDOUT' })));
+    request.on('error', reject);
+    request.end(options.body);
+  });
+}
