@@ -1,13 +1,18 @@
 /**
  * The `vigor-sim` command line. `start` boots a lab and runs until SIGINT or SIGTERM; with `--json`
  * it prints exactly one JSON line on stdout once everything listens, and logs go to stderr.
+ * `browser` starts Chromium against a running lab (see browser.ts).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
+import { CHROMIUM_CANDIDATES, DEFAULT_CONSOLE_URL, runBrowser, START_URLS } from './browser';
 import { Lab, MAX_ROUTERS, type ReadyInfo } from './lab';
 import { DEFAULT_PORT_BASE } from './portPlan';
+import { UsageError } from './usageError';
+
+export { UsageError };
 
 const VERSION = readPackageVersion();
 
@@ -24,6 +29,7 @@ const USAGE = `Usage: vigor-sim <command> [options]
 
 Commands:
   start        Start a lab and keep it running until Ctrl+C (SIGINT) or SIGTERM
+  browser      Start Chromium in a running lab, as a router's LAN PC or as the Internet host
   help         Show this help
   version      Show the version
 
@@ -36,11 +42,24 @@ Options for start:
   --real-uplink     Send the routers' outbound traffic (DNS, HTTPS, SMTP) to this host's real
                     network instead of the emulated Internet; see docs/network.md
   --log-level L     Log level on stderr: fatal, error, warn, info, debug, trace or silent (default warn)
+
+Options for browser (the lab must be running; Chromium gets a temporary profile that uses the
+lab proxy of the place and trusts the lab CA):
+  --as PLACE        Browse as "lan" (the LAN PC of --router) or "internet" (the Internet host);
+                    default lan
+  --router ID       Router whose LAN PC to browse as, with --as lan (default r1)
+  --console URL     Console URL of the running lab (default ${DEFAULT_CONSOLE_URL})
+  --url URL         Page to open (default ${START_URLS.lan} as the LAN PC,
+                    ${START_URLS.internet} as the Internet host)
+  --chromium PATH   Chromium executable (default: the first that exists of
+                    ${CHROMIUM_CANDIDATES.join(', ')})
+  --print-command   Print the commands and environment instead of starting Chromium
+  --headless        Run Chromium without a window (adds --headless --no-sandbox --disable-gpu),
+                    for CI and screenshots
+  --dump-dom        With --headless: print the DOM of the loaded page on stdout, then exit
 `;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-
-export class UsageError extends Error {}
 
 export interface StartArguments {
   routers: number;
@@ -135,6 +154,8 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'start':
         return await start(rest);
+      case 'browser':
+        return await runBrowser(rest);
       case 'version':
       case '--version':
         process.stdout.write(`${VERSION}\n`);
@@ -146,7 +167,7 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(USAGE);
         return 0;
       default:
-        throw new UsageError(`Unknown command "${command}"; valid commands are start, help and version.`);
+        throw new UsageError(`Unknown command "${command}"; valid commands are start, browser, help and version.`);
     }
   } catch (error) {
     process.stderr.write(`vigor-sim: ${(error as Error).message}\n`);

@@ -10,6 +10,11 @@ export interface ReadyInfo {
   api: string;
   /** Download URL of the lab CA certificate (PEM). */
   ca: string;
+  /**
+   * SHA-256 hashes (base64) of the lab CA's public key and of the key its leaf certificates share,
+   * for Chromium's --ignore-certificate-errors-spki-list.
+   */
+  caSpkiHashes: string[];
   dataDir: string | null;
   clock: { mode: ClockMode; now: string };
   /** HTTP proxies by place: `internet` and one per router's LAN PC. */
@@ -58,6 +63,7 @@ export function buildReadyInfo(lab: Lab): ReadyInfo {
     console: consoleUrl,
     api: `${consoleUrl}api`,
     ca: `${consoleUrl}lab-ca.crt`,
+    caSpkiHashes: lab.ca.spkiHashes(),
     dataDir: lab.options.dataDir,
     clock: { mode: lab.clock.getMode(), now: lab.clock.date().toISOString() },
     proxies,

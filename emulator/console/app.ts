@@ -8,9 +8,11 @@ import express, { type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Lab } from '../lab';
 import { createApiRouter } from './api';
+import { renderDdnsPage } from './ddnsPage';
 import { ApiError, apiErrorHandler } from './errors';
 import { pacFile } from '../network/pac';
 import { renderConsolePage } from './page';
+import { queryStrings } from './validate';
 
 /** console.js and console.css; `npm run build` compiles or copies them next to this file in dist/. */
 const ASSETS_DIR = path.join(__dirname, 'assets');
@@ -25,6 +27,10 @@ export function createConsoleApp(lab: Lab): express.Express {
     res.set('Cache-Control', 'no-store');
     res.type('html').send(renderConsolePage(lab));
   });
+  app.get('/ddns', (_req, res) => {
+    res.set('Cache-Control', 'no-store');
+    res.type('html').send(renderDdnsPage(lab));
+  });
   app.use(express.static(ASSETS_DIR, { index: false, redirect: false }));
   // The console has no icon; 204 keeps browsers from logging a 404 on every page load.
   app.get('/favicon.ico', (_req, res) => {
@@ -33,7 +39,8 @@ export function createConsoleApp(lab: Lab): express.Express {
 
   // Proxy auto-config for browsers: ?from=internet or ?from=<router id> picks the place to browse as.
   app.get('/proxy.pac', (req, res) => {
-    const key = typeof req.query.from === 'string' ? req.query.from : 'internet';
+    // queryStrings rejects a repeated `from`, which would otherwise fall back to the Internet host's PAC.
+    const key = queryStrings(req, ['from']).from ?? 'internet';
     const proxy = lab.proxies.get(key);
     if (!proxy) throw new ApiError(404, 'NOT_FOUND', `No lab proxy for "${key}"; use from=internet or a router id (${lab.routers.map((router) => router.id).join(', ')}).`, 'from');
     const port = lab.ready().proxies[key]!.port;

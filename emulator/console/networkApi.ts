@@ -8,12 +8,15 @@ import { WAN_PORTS, type WanPortName } from '../../hal';
 import type { Lab } from '../lab';
 import type { Place } from '../network/network';
 import { ApiError, invalidField, methodNotAllowed } from './errors';
-import { bodyObject, parseJsonBody, queryStrings, rejectQueryParameters, requireBoolean, requireJsonContentType } from './validate';
+import { bodyObject, describeValue, parseJsonBody, queryStrings, rejectQueryParameters, requireBoolean, requireJsonContentType } from './validate';
 import { findRouter } from './views';
 
 export type ProbeResult = 'open' | 'closed' | 'filtered' | 'unreachable' | 'unresolved';
 
 const LINE_FIELDS = ['outage', 'cgnat', 'newAddressOnReconnect'] as const;
+
+/** A host name as the lab DNS accepts it: dot-separated labels of letters, digits and inner dashes. */
+const HOST_NAME = /^(?=.{1,253}\.?$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i;
 
 export function createNetworkApi(lab: Lab): Router {
   const api = express.Router();
@@ -38,12 +41,12 @@ export function createNetworkApi(lab: Lab): Router {
       const body = bodyObject(req, ['name', 'address'], '{"name": "test.example.net", "address": "192.0.2.41"}');
       const name = requireText(body, 'name');
       const address = requireText(body, 'address');
-      if (isIP(address) !== 4) throw invalidField('address', `must be an IPv4 address such as 192.0.2.41; got "${address}"`);
-      try {
-        res.status(201).json(lab.dns.set(name, address, 'lab'));
-      } catch (error) {
-        throw invalidField('name', `${(error as Error).message}; use letters, digits, dots and dashes`);
+      // The lab DNS returns an IP literal as it is, so a record named like an address would never be used.
+      if (!HOST_NAME.test(name) || isIP(name) !== 0) {
+        throw invalidField('name', `"name" must be a host name of letters, digits, dots and dashes, such as test.example.net; got ${describeValue(name)}.`);
       }
+      if (isIP(address) !== 4) throw invalidField('address', `"address" must be an IPv4 address such as 192.0.2.41; got ${describeValue(address)}.`);
+      res.status(201).json(lab.dns.set(name, address, 'lab'));
     })
     .all(methodNotAllowed(['POST']));
 
@@ -77,7 +80,9 @@ export function createNetworkApi(lab: Lab): Router {
       const body = bodyObject(req, [...LINE_FIELDS], '{"outage": true}');
       const changes: Record<string, boolean> = {};
       for (const field of LINE_FIELDS) if (field in body) changes[field] = requireBoolean(body, field);
-      if (Object.keys(changes).length === 0) throw invalidField('body', `must set at least one of ${LINE_FIELDS.join(', ')}`);
+      if (Object.keys(changes).length === 0) {
+        throw invalidField('body', `The request body must set at least one of ${LINE_FIELDS.map((field) => `"${field}"`).join(', ')}, e.g. {"outage": true}.`);
+      }
       lab.setLine(router.id, wan, changes);
       res.json(lab.isp.lineStates(router.id).find((line) => line.line === `${router.id}/${wan}`));
     })
@@ -99,13 +104,18 @@ export function createNetworkApi(lab: Lab): Router {
     .route('/network/probe')
     .get((req, res) => {
       const query = queryStrings(req, ['from', 'host', 'port']);
-      const place = placeFrom(lab, query.from ?? 'internet');
-      if (!query.host) throw invalidField('host', 'is missing; give a host name or IPv4 address');
-      const port = Number(query.port);
-      if (!query.port || !Number.isInteger(port) || port < 1 || port > 65535) throw invalidField('port', `must be a whole number from 1 to 65535; got "${query.port ?? ''}"`);
+      const from = query.from ?? 'internet';
+      const place = placeFrom(lab, from);
+      const host = query.host ?? '';
+      if (host === '') throw invalidField('host', 'Query parameter "host" is missing; give a host name or IPv4 address, e.g. host=checkip.dyndns.org.');
+      if (isIP(host) !== 4 && (!HOST_NAME.test(host) || isIP(host) !== 0)) {
+        throw invalidField('host', `Query parameter "host" must be a host name or IPv4 address; got ${describeValue(host)}.`);
+      }
+      const port = /^\d{1,5}$/.test(query.port ?? '') ? Number(query.port) : Number.NaN;
+      if (!(port >= 1 && port <= 65535)) throw invalidField('port', `Query parameter "port" must be a whole number from 1 to 65535; got ${describeValue(query.port)}.`);
 
-      const route = lab.network.route(place, query.host, port);
-      res.json(route.ok ? { from: query.from ?? 'internet', host: query.host, port, result: 'open', service: route.service } : { from: query.from ?? 'internet', host: query.host, port, result: probeResult(route.error.code), detail: route.error.message });
+      const route = lab.network.route(place, host, port);
+      res.json(route.ok ? { from, host, port, result: 'open', service: route.service } : { from, host, port, result: probeResult(route.error.code), detail: route.error.message });
     })
     .all(methodNotAllowed(['GET']));
 
@@ -129,7 +139,7 @@ function probeResult(code: string): ProbeResult {
 /** The place a proxy key stands for: `internet` or a router id for its LAN PC. */
 export function placeFrom(lab: Lab, key: string): Place {
   const place = lab.place(key);
-  if (!place) throw invalidField('from', `must be "internet" or a router id (${lab.routers.map((router) => router.id).join(', ')}); got "${key}"`);
+  if (!place) throw invalidField('from', `Query parameter "from" must be "internet" or a router id (${routerIdList(lab)}); got ${describeValue(key)}.`);
   return place;
 }
 
@@ -140,6 +150,12 @@ function findWan(name: string): WanPortName {
 
 function requireText(body: Record<string, unknown>, field: string): string {
   const value = body[field];
-  if (typeof value !== 'string' || value.trim() === '') throw invalidField(field, `must be a non-empty string`);
+  if (typeof value !== 'string' || value.trim() === '') throw invalidField(field, `"${field}" must be a non-empty string; got ${describeValue(value)}.`);
   return value.trim();
+}
+
+/** Lists the router ids for a message: all of them, or the first and last of a long list. */
+function routerIdList(lab: Lab): string {
+  const ids = lab.routers.map((router) => router.id);
+  return ids.length <= 10 ? ids.join(', ') : `${ids[0]} to ${ids[ids.length - 1]}`;
 }

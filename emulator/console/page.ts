@@ -4,6 +4,7 @@
  * shows the state at load time.
  */
 import { FACTORY_RESET_HOLD_SECONDS, WAN_PORTS } from '../../hal';
+import { browserCommandLine } from '../browser';
 import type { Lab } from '../lab';
 import { MAX_ADVANCE_SECONDS } from './clockApi';
 import { describePort, formatDuration, formatLabTime, formatWanAddress } from './format';
@@ -47,7 +48,7 @@ export function renderConsolePage(lab: Lab): string {
 <body>
 <header>
 <h1>vigor-sim lab console</h1>
-<p class="muted">${routerCount}. JSON lab API at <a href="/api">/api</a>; docs/lab-api.md describes it.</p>
+<p class="muted">${routerCount}. JSON lab API at <a href="/api">/api</a>; docs/lab-api.md describes it. <a href="/ddns">DDNS providers</a>: accounts, records, update history and faults.</p>
 </header>
 <div id="error-banner" class="banner banner-error" role="alert" hidden>
 <span id="error-text"></span>
@@ -57,6 +58,7 @@ export function renderConsolePage(lab: Lab): string {
 <main>
 ${renderClock(lab)}
 ${renderRouters(routers)}
+${renderBrowserAccess(lab)}
 ${renderSyslog(routers, syslog)}
 </main>
 </body>
@@ -113,6 +115,25 @@ ${WAN_PORTS.map((port) => html`<td data-field="${port}">${formatWanAddress(portB
   )}</td>
 </tr>
 `;
+}
+
+/** Renders the lab CA download link, and the PAC URL and `vigor-sim browser` command of each place. */
+function renderBrowserAccess(lab: Lab): SafeHtml {
+  const ready = lab.ready();
+  return html`<section id="browser-access" aria-labelledby="browser-heading">
+<h2 id="browser-heading">Browser access</h2>
+<p>A browser reaches lab hosts by their real names, such as <code>http://192.168.1.1/</code> or <code>https://checkip.dyndns.org/</code>, through the lab proxy of a place. Set the browser's proxy auto-config (PAC) URL to the PAC URL of the place, and trust the lab CA so that the emulated HTTPS services are valid: <a href="/lab-ca.crt" download>download the lab CA (lab-ca.crt)</a>. Or run the command, which starts Chromium with a temporary profile set up that way.</p>
+<div class="table-wrap">
+<table>
+<thead><tr><th scope="col">Browse as</th><th scope="col">PAC URL</th><th scope="col">Command</th></tr></thead>
+<tbody>
+${Object.entries(ready.proxies).map(
+  ([key, proxy]) => html`<tr data-place="${key}"><th scope="row">${proxy.place} <span class="muted">${proxy.address}</span></th><td><code>${proxy.pac}</code></td><td><code>${browserCommandLine(key, ready.console)}</code></td></tr>
+`,
+)}</tbody>
+</table>
+</div>
+</section>`;
 }
 
 function renderSyslog(routers: RouterView[], entries: SyslogEntryView[]): SafeHtml {

@@ -121,12 +121,13 @@ describe('LAN PC place', () => {
 
 describe('Internet host place', () => {
   test('WAN management closed by default', async () => {
+    // The router drops management connections from the Internet, as a firewall does.
     const reply = await proxiedGet('internet', `http://${wanAddress()}/`);
-    expect(reply.status).toBe(502);
-    expect(reply.headers['x-vigor-sim-error']).toBe('ECONNREFUSED');
+    expect(reply.status).toBe(504);
+    expect(reply.headers['x-vigor-sim-error']).toBe('ETIMEDOUT');
     const tunnel = await connectStatus('internet', `${wanAddress()}:443`);
-    expect(tunnel.status).toBe(502);
-    expect(tunnel.errorCode).toBe('ECONNREFUSED');
+    expect(tunnel.status).toBe(504);
+    expect(tunnel.errorCode).toBe('ETIMEDOUT');
   });
 
   test('LAN address is not routed', async () => {
@@ -149,19 +150,19 @@ describe('Internet host place', () => {
 
     lab.dns.set('moving.example.net', wanAddress(), 'lab');
     const second = await proxiedGet('internet', 'http://moving.example.net/');
-    expect(second.headers['x-vigor-sim-error']).toBe('ECONNREFUSED');
+    expect(second.headers['x-vigor-sim-error']).toBe('ETIMEDOUT');
 
     lab.dns.remove('moving.example.net');
     const third = await proxiedGet('internet', 'http://moving.example.net/');
     expect(third.headers['x-vigor-sim-error']).toBe('ENOTFOUND');
   });
 
-  test('service not yet emulated is refused clearly', async () => {
-    const tunnel = await connectStatus('internet', 'login.microsoftonline.com:443');
+  test('closed service port is refused', async () => {
+    const tunnel = await connectStatus('internet', 'checkip.dyndns.org:8080');
     expect(tunnel.status).toBe(502);
     expect(tunnel.errorCode).toBe('ECONNREFUSED');
-    const reply = await proxiedGet('internet', 'http://drayddns.com/');
-    expect(reply.body).toContain('not emulated in this version');
+    const reply = await proxiedGet('internet', 'http://checkip.dyndns.org:8080/');
+    expect(reply.body).toContain('nothing listens on checkip.dyndns.org (192.0.2.41) port 8080');
   });
 
   test('direct request names the place', async () => {
