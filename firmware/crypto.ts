@@ -11,7 +11,7 @@ const scrypt = promisify(scryptCallback) as (password: string, salt: Buffer, key
 /** Prefix of a sealed value; a string that starts with it is never taken as a clear secret. */
 export const SEALED_PREFIX = 'enc:v1:';
 
-export type KeyPurpose = 'config-secrets' | 'backup-secrets' | 'backup-signature' | 'session' | 'certificate-key';
+export type KeyPurpose = 'config-secrets' | 'backup-secrets' | 'backup-signature' | 'session' | 'certificate-key' | 'mail-tokens';
 
 export function deriveKey(deviceKeyHex: string, purpose: KeyPurpose): Buffer {
   return Buffer.from(hkdfSync('sha256', Buffer.from(deviceKeyHex, 'hex'), Buffer.alloc(0), `vigor-sim ${purpose}`, 32));

@@ -14,6 +14,7 @@ import { FirmwareError } from './errors';
 import { AdminModule } from './modules/admin';
 import { LanModule } from './modules/lan';
 import { DdnsModule } from './modules/ddns';
+import { MailModule } from './modules/mail';
 import { ManagementModule } from './modules/management';
 import { ObjectsModule } from './modules/objects';
 import { WanModule } from './modules/wan';
@@ -31,6 +32,8 @@ export type { IpObject, ObjectsConfig, IpObjectType, ObjectInterface } from './m
 export { IP_OBJECT_COUNT, emptyIpObject, ipObjectMatches } from './modules/objects';
 export type { WanConfig, WanPortConfig } from './modules/wan';
 export type { DdnsAccount, DdnsConfig, AccountState, DdnsLogEntry, WanChoice } from './modules/ddns';
+export type { MailConfig, MailProfile, ProfileTokens, Precondition, CallbackResult, SendResult } from './modules/mail';
+export { MAIL_PROFILE_COUNT, PROVIDER_PRESETS, OAUTH_PROVIDERS, SECURITY_MODES, AUTH_MODES, RELAY_REDIRECT_URI, CALLBACK_PATH, MailOAuthError, emptyProfile } from './modules/mail';
 export { DDNS_PROVIDERS, DDNS_ACCOUNT_COUNT, WAN_CHOICES, emptyAccount, fullHostname } from './modules/ddns';
 export type { LanConfig } from './modules/lan';
 export type { BackupFile } from './config/backup';
@@ -57,6 +60,7 @@ export class Firmware extends EventEmitter {
   readonly objects = new ObjectsModule();
   readonly wan = new WanModule();
   readonly ddns = new DdnsModule();
+  readonly mail = new MailModule();
   readonly modules: FirmwareModule[];
   readonly logger: Logger;
   private storeInstance: ConfigStore | undefined;
@@ -73,7 +77,7 @@ export class Firmware extends EventEmitter {
     this.syslog = new Syslog(() => hardware.clock.now(), this.logger.child({ module: 'syslog' }));
     this.management = new ManagementModule(() => this.webHandler);
     // Start order matters: the store first, then the services that read it.
-    this.modules = [this.admin, this.objects, this.lan, this.management, this.wan, this.ddns];
+    this.modules = [this.admin, this.objects, this.lan, this.management, this.wan, this.ddns, this.mail];
     hardware.resetButton.on('factoryReset', () => void this.factoryReset('reset button').catch((error) => this.logger.error({ err: error }, 'Factory reset from the button failed')));
     hardware.resetButton.on('restart', () => void this.reboot('reset button').catch((error) => this.logger.error({ err: error }, 'Restart from the button failed')));
   }
@@ -151,8 +155,7 @@ export class Firmware extends EventEmitter {
 
   /** Whether a mail service object is set to OAuth 2.0, whose callback needs WAN HTTPS on port 443. */
   hasOAuthMailProfile(): boolean {
-    // NOTE: mail service objects are not emulated yet, so no profile uses OAuth 2.0.
-    return false;
+    return this.mail.hasOAuthProfile();
   }
 
   uptimeMs(): number {

@@ -8,7 +8,8 @@ import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
-import { connectionOf, effectivePorts, type Firmware } from '../firmware';
+import { CALLBACK_PATH, connectionOf, effectivePorts, type Firmware } from '../firmware';
+import { mailOAuthCallback } from './pages/mailOAuthCallback';
 import { CSRF_FIELD, requireCsrf } from './csrf';
 import { FormError } from './form';
 import { MENU, menuGroups, menuPages, type MenuPage } from './menu';
@@ -96,6 +97,7 @@ export function createWebUi(firmware: Firmware, options: { logger: Logger }): We
 
   app.use((request, response, next) => wanGate(firmware, request, response, next));
   app.use(loginRoutes(context));
+  app.get(CALLBACK_PATH, (request, response) => mailOAuthCallback(firmware, sessions, request, response));
 
   app.use((request, response, next) => {
     const session = response.locals.session as Session | undefined;

@@ -74,6 +74,14 @@ export class SessionStore {
     response.clearCookie(this.cookieName(), { path: '/' });
   }
 
+  /** True while the session exists and has not passed the idle limit. */
+  isAlive(id: string): boolean {
+    const session = this.sessions.get(id);
+    if (!session?.user) return false;
+    const limit = this.idleLimitMs();
+    return limit === null || this.now() - session.lastSeen <= limit;
+  }
+
   /** Ends every session, as a reboot does. */
   clear(): void {
     this.sessions.clear();

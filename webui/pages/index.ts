@@ -10,6 +10,7 @@ import { dashboardPage } from './dashboard';
 import { dynamicDnsPage } from './dynamicDns';
 import { internetAccessPage } from './internetAccess';
 import { ipObjectPage } from './ipObject';
+import { mailServiceObjectPage } from './mailServiceObject';
 import { managementPage } from './management';
 import { physicalConnectionPage } from './physicalConnection';
 import { rebootPage } from './reboot';
@@ -47,4 +48,5 @@ export const PAGES: Record<string, PageView> = {
   management: managementPage,
   ipObject: ipObjectPage,
   dynamicDns: dynamicDnsPage,
+  mailServiceObject: mailServiceObjectPage,
 };
