@@ -14,6 +14,7 @@ import { FirmwareError } from './errors';
 import { AdminModule } from './modules/admin';
 import { LanModule } from './modules/lan';
 import { DdnsModule } from './modules/ddns';
+import { AlertsModule } from './modules/alerts';
 import { MailModule } from './modules/mail';
 import { ManagementModule } from './modules/management';
 import { ObjectsModule } from './modules/objects';
@@ -32,6 +33,8 @@ export type { IpObject, ObjectsConfig, IpObjectType, ObjectInterface } from './m
 export { IP_OBJECT_COUNT, emptyIpObject, ipObjectMatches } from './modules/objects';
 export type { WanConfig, WanPortConfig } from './modules/wan';
 export type { DdnsAccount, DdnsConfig, AccountState, DdnsLogEntry, WanChoice } from './modules/ddns';
+export type { AlertsConfig, AlertRule, NotificationObject, QueuedAlert, RouterEvent, EventCategory } from './modules/alerts';
+export { EVENT_CATEGORIES, NOTIFICATION_OBJECT_COUNT, ALERT_RULE_COUNT, MAX_RECIPIENTS, emptyRule, emptyNotificationObject } from './modules/alerts';
 export type { MailConfig, MailProfile, ProfileTokens, Precondition, CallbackResult, SendResult } from './modules/mail';
 export { MAIL_PROFILE_COUNT, PROVIDER_PRESETS, OAUTH_PROVIDERS, SECURITY_MODES, AUTH_MODES, RELAY_REDIRECT_URI, CALLBACK_PATH, MailOAuthError, emptyProfile } from './modules/mail';
 export { DDNS_PROVIDERS, DDNS_ACCOUNT_COUNT, WAN_CHOICES, emptyAccount, fullHostname } from './modules/ddns';
@@ -61,6 +64,7 @@ export class Firmware extends EventEmitter {
   readonly wan = new WanModule();
   readonly ddns = new DdnsModule();
   readonly mail = new MailModule();
+  readonly alerts = new AlertsModule(this.mail);
   readonly modules: FirmwareModule[];
   readonly logger: Logger;
   private storeInstance: ConfigStore | undefined;
@@ -77,7 +81,7 @@ export class Firmware extends EventEmitter {
     this.syslog = new Syslog(() => hardware.clock.now(), this.logger.child({ module: 'syslog' }));
     this.management = new ManagementModule(() => this.webHandler);
     // Start order matters: the store first, then the services that read it.
-    this.modules = [this.admin, this.objects, this.lan, this.management, this.wan, this.ddns, this.mail];
+    this.modules = [this.admin, this.objects, this.lan, this.management, this.wan, this.ddns, this.mail, this.alerts];
     hardware.resetButton.on('factoryReset', () => void this.factoryReset('reset button').catch((error) => this.logger.error({ err: error }, 'Factory reset from the button failed')));
     hardware.resetButton.on('restart', () => void this.reboot('reset button').catch((error) => this.logger.error({ err: error }, 'Restart from the button failed')));
   }

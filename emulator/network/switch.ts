@@ -39,6 +39,8 @@ export class LoopbackSwitch {
     if (!this.server) return Promise.reject(new Error('The loopback switch is not started'));
     return new Promise((resolve, reject) => {
       const client = connect(this.port, '127.0.0.1');
+      // Lab protocols are chatty (SMTP, TLS handshakes); Nagle's algorithm with delayed ACKs would add ~40 ms per round trip.
+      client.setNoDelay(true);
       client.once('error', reject);
       client.once('connect', () => {
         client.off('error', reject);
@@ -59,6 +61,7 @@ export class LoopbackSwitch {
   }
 
   private serverSide(socket: Socket): void {
+    socket.setNoDelay(true);
     const key = socket.remotePort!;
     const waiting = this.waitingClients.get(key);
     if (waiting) waiting(socket);

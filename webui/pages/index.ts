@@ -10,7 +10,9 @@ import { dashboardPage } from './dashboard';
 import { dynamicDnsPage } from './dynamicDns';
 import { internetAccessPage } from './internetAccess';
 import { ipObjectPage } from './ipObject';
+import { mailAlertPage } from './mailAlert';
 import { mailServiceObjectPage } from './mailServiceObject';
+import { notificationObjectPage } from './notificationObject';
 import { managementPage } from './management';
 import { physicalConnectionPage } from './physicalConnection';
 import { rebootPage } from './reboot';
@@ -49,4 +51,6 @@ export const PAGES: Record<string, PageView> = {
   ipObject: ipObjectPage,
   dynamicDns: dynamicDnsPage,
   mailServiceObject: mailServiceObjectPage,
+  notificationObject: notificationObjectPage,
+  mailAlert: mailAlertPage,
 };
