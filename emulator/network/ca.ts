@@ -95,6 +95,18 @@ export class LabCa {
     return request;
   }
 
+  /**
+   * Issues a certificate for a customer's names (a router's DrayDDNS name) with a key pair of its
+   * own. It is not cached, and its key is not the shared one of the lab's own sites, so the router
+   * that receives it cannot stand in for an emulated service.
+   */
+  async issueForCustomer(names: string[], now: Date): Promise<IssuedCertificate> {
+    const normalized = normalizeNames(names);
+    const keys = await generateKeyPair();
+    const certPem = await this.sign(normalized, now, keys.publicKey);
+    return { certPem, keyPem: keys.privateKeyPem, chainPem: certPem + this.material.certPem };
+  }
+
   private async reuseOrIssue(names: string[], cacheKey: string, now: Date): Promise<IssuedCertificate> {
     const cached = this.issued.get(cacheKey) ?? (await this.readIssued(names[0]!));
     if (cached && this.isReusable(cached.certPem, names, now)) {
@@ -108,7 +120,7 @@ export class LabCa {
     return certificate;
   }
 
-  private async sign(names: string[], now: Date): Promise<string> {
+  private async sign(names: string[], now: Date, publicKey: CryptoKey = this.material.leafKeys.publicKey): Promise<string> {
     const notBefore = new Date(now.getTime() - BACKDATE_MS);
     const caNotAfter = certificateInfo(this.material.certPem).notAfter;
     const leafNotAfter = new Date(notBefore.getTime() + MAX_LEAF_VALIDITY_DAYS * DAY_MS - 1000);
@@ -116,7 +128,7 @@ export class LabCa {
       commonName: names[0]!,
       dnsNames: names.filter((name) => isIP(name) === 0),
       ipAddresses: names.filter((name) => isIP(name) !== 0),
-      publicKey: this.material.leafKeys.publicKey,
+      publicKey,
       issuer: { certPem: this.material.certPem, privateKey: this.material.keys.privateKey },
       notBefore,
       notAfter: leafNotAfter < caNotAfter ? leafNotAfter : caNotAfter,
