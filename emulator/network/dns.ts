@@ -65,14 +65,15 @@ export class LabDns extends EventEmitter {
     return removed;
   }
 
-  /** Resolves a name (or returns an IPv4 literal as it is); throws DnsError. */
+  /** Resolves a name (or returns an IPv4 literal as it is); throws DnsError. Emits `query` with the answer. */
   resolve(name: string): string {
     if (isIP(name) === 4) return name;
     const key = normaliseName(name);
-    if (this.failing) throw new DnsError('SERVFAIL', key);
-    const record = this.records.get(key);
-    if (!record) throw new DnsError('NXDOMAIN', key);
-    return record.address;
+    const answer = this.failing ? 'SERVFAIL' : (this.records.get(key)?.address ?? 'NXDOMAIN');
+    this.emit('query', { name: key, answer });
+    if (answer === 'SERVFAIL') throw new DnsError('SERVFAIL', key);
+    if (answer === 'NXDOMAIN') throw new DnsError('NXDOMAIN', key);
+    return answer;
   }
 
   /** Names that resolve to an address, for status pages. */

@@ -13,6 +13,7 @@ import { DnsError, type LabDns } from './dns';
 import type { Internet, PingResult, Route } from './internet';
 import type { LabIsp } from './isp';
 import type { LoopbackSwitch } from './switch';
+import type { Timeline } from '../timeline';
 
 export type Place = { kind: 'internet'; address: string } | { kind: 'lan'; routerId: string };
 
@@ -29,7 +30,20 @@ export class LabNetwork {
     readonly isp: LabIsp,
     private readonly loopback: LoopbackSwitch,
     private readonly findRouter: (id: string) => RouterDevice | undefined,
+    private readonly timeline?: Timeline,
   ) {}
+
+  /** Records a router's access-control decision over an inbound connection in the timeline. */
+  recordAccess(router: RouterDevice, from: string, target: string, inbound: { outcome: string; reason?: string; service?: string }): void {
+    this.timeline?.record({
+      protocol: 'access',
+      router: router.id,
+      from,
+      to: target,
+      summary: inbound.outcome === 'accepted' ? `${target}: accepted for ${inbound.service}` : `${target}: ${inbound.outcome} (${inbound.reason ?? ''})`,
+      detail: { outcome: inbound.outcome, service: inbound.service, reason: inbound.reason },
+    });
+  }
 
   describe(place: Place): string {
     return place.kind === 'internet' ? `the Internet host ${place.address}` : `the LAN PC of router ${place.routerId}`;
@@ -104,6 +118,7 @@ export class LabNetwork {
     // The router's own addresses, LAN or WAN, are delivered on its LAN side.
     if (destinationAddress === lan.routerAddress || ownWanAddresses.includes(destinationAddress)) {
       const inbound = hardware.inbound.route({ interface: 'LAN1', viaPort: 'LAN1', sourceAddress: lan.pcAddress, localPort: port });
+      this.recordAccess(router, `LAN PC ${lan.pcAddress}`, `${router.id} LAN1 port ${port}`, inbound);
       return this.countOn(router, 'LAN1', 'toClient', fromInbound(inbound, `${destinationAddress} port ${port}`));
     }
     if (inSubnet(destinationAddress, lan.routerAddress, lan.prefixLength)) {
