@@ -83,11 +83,19 @@ interface HttpError extends Error {
   type?: string;
 }
 
+/**
+ * Drops the part of a JSON.parse message that quotes the body (`Unexpected token 'x', "eyJh..." is
+ * not valid JSON`), because the body may carry a token or password.
+ */
+function withoutExcerpt(message: string): string {
+  return message.replace(/,\s*".*$/s, '').replace(/"[^"]*"/g, '"..."');
+}
+
 /** Maps errors from Express and body-parser to the API's error codes; returns undefined for others. */
 function fromFrameworkError(error: HttpError): ApiError | undefined {
   switch (error.type) {
     case 'entity.parse.failed':
-      return new ApiError(400, 'INVALID_REQUEST', `The request body is not valid JSON (${error.message}); send a JSON object, as docs/lab-api.md shows for each route.`, 'body');
+      return new ApiError(400, 'INVALID_REQUEST', `The request body is not valid JSON (${withoutExcerpt(error.message)}); send a JSON object, as docs/lab-api.md shows for each route.`, 'body');
     case 'entity.too.large':
       return new ApiError(413, 'PAYLOAD_TOO_LARGE', 'The request body is larger than the 100 kB the lab API accepts.', 'body');
     case 'charset.unsupported':

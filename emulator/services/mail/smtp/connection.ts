@@ -1,0 +1,250 @@
+/**
+ * One SMTP connection speaking a provider's dialect. smtp-server's SMTPConnection parses commands,
+ * upgrades to TLS, checks MAIL and RCPT syntax and streams DATA. This subclass replaces the
+ * commands whose replies or rules differ (greeting, EHLO, STARTTLS, AUTH, AUTH before MAIL), and
+ * it rewrites the library's own replies into the dialect's catalogue.
+ * NOTE: it overrides handler_* methods and send() of smtp-server 3.21; a major update of that
+ * package needs this file checked.
+ */
+import type { Socket } from 'node:net';
+import type { Logger } from 'pino';
+import type { SMTPServer, SMTPServerDataStream } from 'smtp-server';
+import { SMTPConnection, type SMTPConnectionOptions } from 'smtp-server/lib/smtp-connection.js';
+import type { MailboxInfo } from '../../identity/contract';
+import { rfc5322Date, type SmtpContext } from './context';
+import { checkBearerToken, checkPassword, type CredentialCheck } from './credentials';
+import { renderLines, type AuthFailure, type ReplyKey, type ReplyValues, type SaslMechanism } from './dialect';
+import { replyError, translateLibraryReply } from './libraryReplies';
+import { SASL_MECHANISMS, type SaslSession } from './sasl';
+import { submitMessage } from './submission';
+
+/** Value of `session.user` once a client has authenticated. */
+export interface AuthenticatedUser {
+  address: string;
+  mechanism: SaslMechanism;
+  mailbox: MailboxInfo;
+}
+
+type Callback = () => void;
+
+export class DialectConnection extends SMTPConnection {
+  private readonly values: Omit<ReplyValues, 'date' | 'unixTime'>;
+  private readonly log: Logger;
+
+  constructor(
+    server: SMTPServer,
+    socket: Socket,
+    options: SMTPConnectionOptions,
+    private readonly context: SmtpContext,
+  ) {
+    super(server, socket, options);
+    this.values = { ...context.dialect.connectionNames(), clientAddress: this.remoteAddress, messageId: '' };
+    this.log = context.logger.child({ connection: this.id, client: this.remoteAddress });
+    this.log.info({ secure: this.secure, port: this.localPort }, 'SMTP connection opened');
+  }
+
+  private get user(): AuthenticatedUser | null {
+    return (this.session.user as AuthenticatedUser | undefined) || null;
+  }
+
+  /** Sends a reply of the dialect's catalogue. */
+  reply(key: ReplyKey): void {
+    const now = this.context.now();
+    const values: ReplyValues = { ...this.values, date: rfc5322Date(now), unixTime: String(Math.floor(now / 1000)) };
+    const template = this.context.dialect.replies[key];
+    super.send(template.code, renderLines(template, values), false);
+  }
+
+  /** Sends the dialect's reply in place of one the library wrote for the same situation. */
+  override send(code: number, data?: string | string[] | null, context?: string | false): void {
+    const key = translateLibraryReply(code, data, context);
+    if (key) this.reply(key);
+    else super.send(code, data, context);
+  }
+
+  override _sendGreeting(): void {
+    super.send(220, this.context.dialect.greeting({ ...this.values, date: rfc5322Date(this.context.now()), unixTime: '' }), false);
+  }
+
+  override handler_EHLO(command: Buffer, callback: Callback): void {
+    this.greet(command, 'ehloGreeting', this.context.dialect.capabilities(this.secure));
+    callback();
+  }
+
+  override handler_HELO(command: Buffer, callback: Callback): void {
+    this.greet(command, 'heloGreeting', []);
+    callback();
+  }
+
+  override handler_STARTTLS(command: Buffer, callback: Callback): void {
+    if (argumentsOf(command).length > 0) return this.replyAndContinue('syntaxError', callback);
+    if (this.secure) return this.replyAndContinue('tlsAlreadyActive', callback);
+    this.reply('startTlsReady');
+    this.upgrade(callback);
+  }
+
+  override handler_AUTH(command: Buffer, callback: Callback): void {
+    const [rawMechanism = '', ...rest] = argumentsOf(command);
+    const mechanism = rawMechanism.toUpperCase();
+    if (!this.secure) return this.replyAndContinue('authBeforeStartTls', callback);
+    if (this.user) return this.replyAndContinue('authAlreadyDone', callback);
+    if (!(this.context.dialect.mechanisms as string[]).includes(mechanism)) return this.replyAndContinue('authUnknownMechanism', callback);
+    if (rest.length > 1) return this.replyAndContinue('syntaxError', callback);
+    SASL_MECHANISMS[mechanism as SaslMechanism](this.saslSession(), rest[0], callback);
+  }
+
+  override handler_MAIL(command: Buffer, callback: Callback): void {
+    if (!this.user) return this.replyAndContinue(this.secure ? 'authRequired' : 'startTlsRequired', callback);
+    super.handler_MAIL(command, callback);
+  }
+
+  override handler_RCPT(command: Buffer, callback: Callback): void {
+    if (!this.user) return this.replyAndContinue('authRequired', callback);
+    super.handler_RCPT(command, callback);
+  }
+
+  override handler_DATA(command: Buffer, callback: Callback): void {
+    if (!this.user) return this.replyAndContinue('authRequired', callback);
+    super.handler_DATA(command, callback);
+  }
+
+  override handler_QUIT(_command: Buffer, callback: Callback): void {
+    this.reply('quit');
+    this.close();
+    callback();
+  }
+
+  override handler_NOOP(_command: Buffer, callback: Callback): void {
+    this.replyAndContinue('noop', callback);
+  }
+
+  override handler_RSET(_command: Buffer, callback: Callback): void {
+    this._resetSession();
+    this.replyAndContinue('rset', callback);
+  }
+
+  override handler_HELP(_command: Buffer, callback: Callback): void {
+    this.replyAndContinue('help', callback);
+  }
+
+  override handler_VRFY(command: Buffer, callback: Callback): void {
+    this.replyAndContinue(argumentsOf(command).length === 0 ? 'syntaxError' : 'vrfy', callback);
+  }
+
+  /** Takes the message of a DATA command; the server's onData hands it here. */
+  receiveMessage(stream: SMTPServerDataStream, callback: (error?: Error | null, message?: string) => void): void {
+    const chunks: Buffer[] = [];
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    stream.on('end', () => {
+      // An oversized message gets the library's 552, which send() turns into the dialect's.
+      if (stream.sizeExceeded) return callback();
+      this.submit(Buffer.concat(chunks)).then(
+        (error) => callback(error),
+        (error: unknown) => {
+          this.log.error({ err: error }, 'Failed to accept a message');
+          callback(Object.assign(new Error('Error: internal server error'), { responseCode: 451 }));
+        },
+      );
+    });
+  }
+
+  /** Releases the connection's place in the per-mailbox connection limit. */
+  closed(): void {
+    const user = this.user;
+    if (user) this.context.limits?.closeConnection(user.mailbox.address, this.id);
+    this.log.info({ user: user?.address }, 'SMTP connection closed');
+  }
+
+  private async submit(raw: Buffer): Promise<Error | null> {
+    const user = this.user!;
+    const { envelope } = this.session;
+    const submitted = {
+      mailbox: user.mailbox,
+      envelope: { mailFrom: envelope.mailFrom ? envelope.mailFrom.address : '', rcptTo: envelope.rcptTo.map((recipient) => recipient.address) },
+      raw,
+      helo: this.hostNameAppearsAs || '',
+      clientAddress: this.remoteAddress,
+      serverName: this.values.serverName,
+      sessionId: this.values.sessionId,
+      secure: this.secure,
+    };
+    const result = await submitMessage(this.context, submitted);
+    if (!result.ok) {
+      this.log.info({ user: user.address, reply: result.reply, detail: result.detail }, 'Message rejected');
+      return replyError(result.reply, this.context.dialect.replies[result.reply].code);
+    }
+    this.values.messageId = result.messageId;
+    this.log.info({ user: user.address, messageId: result.messageId, recipients: submitted.envelope.rcptTo.length, deliverAt: result.deliverAt }, 'Message accepted');
+    return null;
+  }
+
+  private greet(command: Buffer, key: 'ehloGreeting' | 'heloGreeting', capabilities: string[]): void {
+    const parts = argumentsOf(command);
+    if (parts.length !== 1) return this.reply('syntaxError');
+    this.hostNameAppearsAs = parts[0]!.toLowerCase();
+    this._resetSession();
+    const greeting = renderLines(this.context.dialect.replies[key], { ...this.values, date: '', unixTime: '' });
+    super.send(250, [...greeting, ...capabilities], false);
+  }
+
+  private replyAndContinue(key: ReplyKey, callback: Callback): void {
+    this.reply(key);
+    callback();
+  }
+
+  private saslSession(): SaslSession {
+    return {
+      reply: (key) => this.reply(key),
+      readLine: (handler) => {
+        this._nextHandler = (command, done) => handler(command.toString(), done);
+      },
+      authenticateBearer: (mechanism, user, token, done) => {
+        this.finishAuth(mechanism, user, done, () => checkBearerToken(this.context.dialect, this.context.identity(), user, token, this.context.now()));
+      },
+      authenticatePassword: (mechanism, user, password, done) => {
+        this.finishAuth(mechanism, user, done, () => checkPassword(this.context.dialect, this.context.basicAuth(), this.context.identity(), user, password));
+      },
+      malformed: (mechanism, done) => this.failAuth('malformed', mechanism, null, 'the SASL response could not be decoded', done),
+    };
+  }
+
+  private finishAuth(mechanism: SaslMechanism, user: string | null, done: Callback, check: () => Promise<CredentialCheck>): void {
+    check().then(
+      (result) => {
+        if (!result.ok) return this.failAuth(result.failure, mechanism, user, result.detail, done);
+        const { limits } = this.context;
+        if (limits && !limits.openConnection(result.mailbox.address, this.id)) {
+          return this.failAuth('concurrent-connections', mechanism, result.mailbox.address, 'the mailbox has its maximum of authenticated connections', done);
+        }
+        this.session.user = { address: result.mailbox.address, mechanism, mailbox: result.mailbox } satisfies AuthenticatedUser;
+        this.log.info({ user: result.mailbox.address, mechanism }, 'SMTP authentication succeeded');
+        this.replyAndContinue('authSuccess', done);
+      },
+      (error: unknown) => {
+        this.log.error({ err: error, user, mechanism }, 'SMTP authentication failed with an internal error');
+        this.replyAndContinue('authTemporaryFailure', done);
+      },
+    );
+  }
+
+  /** Sends the dialect's failure, first as Gmail's 334 JSON challenge when the dialect uses one. */
+  private failAuth(failure: AuthFailure, mechanism: SaslMechanism, user: string | null, detail: string, done: Callback): void {
+    const { dialect } = this.context;
+    this.log.info({ user, mechanism, failure, detail }, 'SMTP authentication failed');
+    const challenge = mechanism === 'XOAUTH2' || mechanism === 'OAUTHBEARER' ? dialect.bearerChallenge(failure, mechanism) : null;
+    if (challenge) {
+      // The client replies to the challenge with an empty line (XOAUTH2) or ^A (OAUTHBEARER), and
+      // the final reply follows whatever it sends.
+      this._nextHandler = (_line, next) => this.replyAndContinue(dialect.failureReply(failure, mechanism), next);
+      super.send(334, [Buffer.from(JSON.stringify(challenge)).toString('base64')], false);
+      done();
+      return;
+    }
+    this.replyAndContinue(dialect.failureReply(failure, mechanism), done);
+  }
+}
+
+/** Returns the words after the command name. */
+function argumentsOf(command: Buffer): string[] {
+  return command.toString().trim().split(/\s+/).slice(1);
+}

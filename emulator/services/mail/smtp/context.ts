@@ -1,0 +1,34 @@
+/** The lab services one provider's SMTP server uses: its dialect, identity, clock, limits and delivery. */
+import type { Logger } from 'pino';
+import type { IdentityDirectory, MailboxInfo } from '../../identity/contract';
+import type { Dialect } from './dialect';
+import type { SubmissionLimits } from './limits';
+
+export interface Delivery {
+  envelope: { mailFrom: string; rcptTo: string[] };
+  raw: Buffer;
+  /** Authenticated mailbox that submitted the message; it gets a copy in its sent folder. */
+  sender: MailboxInfo;
+  clientAddress: string;
+  /** Lab time at which the message reaches the recipients' mailboxes. */
+  deliverAt: number;
+}
+
+export interface SmtpContext {
+  dialect: Dialect;
+  /** The identity providers, read at each use because they may start after the mail servers. */
+  identity(): IdentityDirectory | undefined;
+  /** Lab time, ms since the epoch. */
+  now(): number;
+  /** Whether AUTH LOGIN / PLAIN with a password is accepted now. */
+  basicAuth(): boolean;
+  /** Exchange Online's submission limits; undefined for a provider without them. */
+  limits?: SubmissionLimits;
+  deliver(delivery: Delivery): void;
+  logger: Logger;
+}
+
+/** RFC 5322 date-time in UTC, e.g. `Fri, 04 Dec 2026 20:44:44 +0000`. */
+export function rfc5322Date(ms: number): string {
+  return new Date(ms).toUTCString().replace('GMT', '+0000');
+}

@@ -1,0 +1,110 @@
+/**
+ * The lab's mailboxes: mail kept across a restart of a lab with a data directory, one file per
+ * mailbox under <data>/lab/mail/, a damaged file set aside, and the message filters.
+ */
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import pino from 'pino';
+import { MailStore } from '../../../emulator/services/mail/store/mailStore';
+import { newMessageId, parseMessage } from '../../../emulator/services/mail/store/message';
+import { tempDir } from '../../helpers/lab';
+import { messageSource, secureSession, startMailLab, xoauth2 } from './helpers';
+
+const silent = pino({ level: 'silent' });
+
+async function storedMessage(mailbox: string, subject: string, receivedAt: number, folder: 'inbox' | 'sent' = 'inbox') {
+  const parsed = await parseMessage(Buffer.from(messageSource('alice@contoso.example', 'bob@contoso.example', subject, `Body of ${subject}`)));
+  return { ...parsed, id: newMessageId(), mailbox, folder, receivedAt, envelope: { mailFrom: 'alice@contoso.example', rcptTo: ['bob@contoso.example'] }, submission: { server: 'test', clientAddress: '192.0.2.100', user: null } };
+}
+
+test('mail survives a lab restart', async () => {
+  const data = tempDir();
+  try {
+    const first = await startMailLab({ dataDir: data.path });
+    const wire = await secureSession(first.lab, 'smtp.office365.com');
+    await wire.send(`AUTH XOAUTH2 ${xoauth2('alice@contoso.example', await first.identity.token('alice@contoso.example', { issuedAt: first.lab.clock.now() }))}`);
+    await wire.send('MAIL FROM:<alice@contoso.example>');
+    await wire.send('RCPT TO:<bob@contoso.example>');
+    await wire.send('DATA');
+    await wire.send(`${messageSource('alice@contoso.example', 'bob@contoso.example', 'kept across restarts')}\r\n.`);
+    await wire.close();
+    expect(await first.lab.services.mail!.store.waitFor('bob@contoso.example', { subject: 'kept' }, 5000)).not.toBeNull();
+    await first.stop();
+
+    expect(readdirSync(path.join(data.path, 'lab', 'mail')).sort()).toEqual(['alice@contoso.example.json', 'bob@contoso.example.json']);
+    const second = await startMailLab({ dataDir: data.path });
+    try {
+      const [message] = second.lab.services.mail!.store.messages('bob@contoso.example', { subject: 'kept across restarts' });
+      expect(message?.text).toContain('Hello from the mail tests.');
+      expect(Buffer.from(message!.raw, 'base64').toString()).toContain('Subject: kept across restarts');
+    } finally {
+      await second.stop();
+    }
+  } finally {
+    data.remove();
+  }
+});
+
+test('damaged mailbox file is set aside', async () => {
+  const data = tempDir();
+  try {
+    writeFileSync(path.join(data.path, 'broken@example.net.json'), '{"address": "broken@exa');
+    const store = await MailStore.open(data.path, silent);
+    expect(store.mailboxes()).toEqual([]);
+    const files = readdirSync(data.path);
+    expect(files.some((file) => file.startsWith('broken@example.net.json.unreadable-'))).toBe(true);
+    expect(existsSync(path.join(data.path, 'broken@example.net.json'))).toBe(false);
+  } finally {
+    data.remove();
+  }
+});
+
+test('unusual address gets a unique file name', async () => {
+  const data = tempDir();
+  try {
+    const store = await MailStore.open(data.path, silent);
+    await store.add({ address: 'Odd/Name+tag@Example.net', provider: 'internet', displayName: 'odd' }, await storedMessage('odd/name+tag@example.net', 'odd', 1));
+    expect(readdirSync(data.path)).toEqual(['odd=002fname=002btag@example.net.json']);
+    const reopened = await MailStore.open(data.path, silent);
+    expect(reopened.messages('ODD/name+tag@example.net')).toHaveLength(1);
+  } finally {
+    data.remove();
+  }
+});
+
+describe('message filters', () => {
+  let store: MailStore;
+
+  beforeAll(async () => {
+    store = await MailStore.open(null, silent);
+    const owner = { address: 'bob@contoso.example', provider: 'microsoft' as const, displayName: 'Bob' };
+    await store.add(owner, await storedMessage('bob@contoso.example', 'WAN1 is down', 1000));
+    await store.add(owner, await storedMessage('bob@contoso.example', 'WAN1 is up', 2000));
+    await store.add(owner, await storedMessage('bob@contoso.example', 'Weekly report', 3000, 'sent'));
+  });
+
+  test('newest first', () => {
+    expect(store.messages('bob@contoso.example').map((message) => message.subject)).toEqual(['Weekly report', 'WAN1 is up', 'WAN1 is down']);
+  });
+
+  test.each([
+    [{ subject: 'wan1' }, ['WAN1 is up', 'WAN1 is down']],
+    [{ folder: 'sent' as const }, ['Weekly report']],
+    [{ since: 2000 }, ['Weekly report', 'WAN1 is up']],
+    [{ text: 'body of weekly' }, ['Weekly report']],
+    [{ from: 'ALICE@' }, ['Weekly report', 'WAN1 is up', 'WAN1 is down']],
+    [{ to: 'nobody@' }, []],
+  ])('filter %j', (filter, subjects) => {
+    expect(store.messages('bob@contoso.example', filter).map((message) => message.subject)).toEqual(subjects);
+  });
+
+  test('wait resolves on a later delivery', async () => {
+    const waiting = store.waitFor('bob@contoso.example', { subject: 'WAN2' }, 5000);
+    await store.add({ address: 'bob@contoso.example', provider: 'microsoft', displayName: 'Bob' }, await storedMessage('bob@contoso.example', 'WAN2 is down', 4000));
+    expect((await waiting)?.subject).toBe('WAN2 is down');
+  });
+
+  test('wait times out with null', async () => {
+    expect(await store.waitFor('bob@contoso.example', { subject: 'never' }, 50)).toBeNull();
+  });
+});
