@@ -27,6 +27,7 @@ import { consolePort, DEFAULT_PORT_BASE, highestPort, internetProxyPort, routerP
 import { buildReadyInfo, type ReadyInfo } from './ready';
 import { RouterDevice } from './router';
 import { startServices, type Services } from './services';
+import { Timeline } from './timeline';
 
 export const MAX_ROUTERS = 200;
 
@@ -56,6 +57,7 @@ export class Lab {
   readonly isp = new LabIsp();
   readonly internet = new Internet();
   readonly network: LabNetwork;
+  readonly timeline: Timeline;
   readonly routers: RouterDevice[] = [];
   readonly logger: Logger;
   ca!: LabCa;
@@ -75,7 +77,9 @@ export class Lab {
     this.clock = new Clock({ mode: options.clockMode, start: options.clockStart });
     this.clock.on('timerError', (error) => this.logger.error({ err: error }, 'A timer callback failed'));
     this.dns = new LabDns(() => this.clock.now());
-    this.network = new LabNetwork(this.dns, this.internet, this.isp, this.loopback, (id) => this.router(id));
+    this.timeline = new Timeline(() => this.clock.now());
+    this.dns.on('query', ({ name, answer }: { name: string; answer: string }) => this.timeline.record({ protocol: 'dns', to: name, summary: `${name} -> ${answer}`, detail: { name, answer } }));
+    this.network = new LabNetwork(this.dns, this.internet, this.isp, this.loopback, (id) => this.router(id), this.timeline);
   }
 
   static async start(options: LabOptions = {}): Promise<Lab> {
@@ -130,6 +134,10 @@ export class Lab {
     this.consoleServer?.close();
     for (const proxy of this.proxies.values()) proxy.close();
     this.forwards?.close();
+    await this.services?.mail?.close();
+    // The DDNS providers' last writes (history, seed accounts) reach their files before the data
+    // directory lock is released.
+    await this.services?.ddns?.flush();
     this.services?.close();
     await Promise.all(this.routers.map((router) => router.stop()));
     this.loopback.stop();
@@ -201,6 +209,7 @@ export class Lab {
             return { ok: false, error: this.network.lineDownError(router.id, port) };
           }
           const inbound = router.hardware.inbound.route({ interface: port, viaPort: port, sourceAddress: info.sourceAddress, localPort: info.destinationPort });
+          this.network.recordAccess(router, info.sourceAddress, `${router.id} ${port} port ${info.destinationPort}`, inbound);
           return fromInbound(inbound, `${info.hostname ?? address.ip} port ${info.destinationPort}`);
         },
         answersPing: (sourceAddress) => !this.isp.isOutage(router.id, port) && router.hardware.inbound.answersPing({ interface: port, viaPort: port, sourceAddress }),

@@ -2,8 +2,11 @@
 import express, { type Router } from 'express';
 import type { Lab } from '../lab';
 import { createClockApi } from './clockApi';
+import { createDdnsApi } from './ddnsApi';
 import { createNetworkApi } from './networkApi';
 import { apiErrorHandler, apiRouteNotFound, methodNotAllowed } from './errors';
+import { createIdentityApi, IDENTITY_API_ROUTES } from './identityApi';
+import { createMailApi } from './mailApi';
 import { createRoutersApi } from './routersApi';
 import { rejectQueryParameters } from './validate';
 
@@ -28,6 +31,26 @@ export const API_ROUTES = [
   'POST /api/routers/{id}/wan/{wan}/line',
   'POST /api/routers/{id}/wan/{wan}/reconnect',
   'GET /api/network/probe',
+  'GET /api/ddns',
+  'GET /api/ddns/{provider}',
+  'GET /api/ddns/{provider}/faults',
+  'POST /api/ddns/{provider}/faults',
+  'GET /api/ddns/{provider}/accounts',
+  'POST /api/ddns/{provider}/accounts',
+  'GET /api/ddns/{provider}/accounts/{username}',
+  'POST /api/ddns/{provider}/accounts/{username}',
+  'POST /api/ddns/{provider}/accounts/{username}/faults',
+  'GET /api/ddns/{provider}/hostnames',
+  'POST /api/ddns/{provider}/hostnames',
+  'POST /api/ddns/{provider}/hostnames/{hostname}/block',
+  'GET /api/ddns/{provider}/history',
+  'GET /api/mail/mailboxes',
+  'GET /api/mail/mailboxes/{address}/messages',
+  'GET /api/mail/mailboxes/{address}/messages/{id}',
+  'GET /api/mail/mailboxes/{address}/messages/{id}/raw',
+  'GET /api/mail/mailboxes/{address}/wait',
+  'POST /api/mail/transcripts',
+  ...IDENTITY_API_ROUTES,
 ];
 
 export function createApiRouter(lab: Lab): Router {
@@ -43,6 +66,9 @@ export function createApiRouter(lab: Lab): Router {
   api.use(createRoutersApi(lab));
   api.use(createClockApi(lab));
   api.use(createNetworkApi(lab));
+  api.use(createMailApi(lab));
+  api.use(createDdnsApi(lab));
+  api.use(createIdentityApi(lab));
   api.use(apiRouteNotFound);
   api.use(apiErrorHandler(lab.logger));
   return api;

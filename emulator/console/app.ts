@@ -11,7 +11,9 @@ import { createApiRouter } from './api';
 import { renderDdnsPage } from './ddnsPage';
 import { ApiError, apiErrorHandler } from './errors';
 import { pacFile } from '../network/pac';
+import { renderIdentityPage } from './identityPage';
 import { renderConsolePage } from './page';
+import { renderTranscriptPage } from './transcriptPage';
 import { queryStrings } from './validate';
 
 /** console.js and console.css; `npm run build` compiles or copies them next to this file in dist/. */
@@ -30,6 +32,14 @@ export function createConsoleApp(lab: Lab): express.Express {
   app.get('/ddns', (_req, res) => {
     res.set('Cache-Control', 'no-store');
     res.type('html').send(renderDdnsPage(lab));
+  });
+  app.get('/identity', (_req, res) => {
+    res.set('Cache-Control', 'no-store');
+    res.type('html').send(renderIdentityPage(lab));
+  });
+  app.get('/mail/transcript', (_req, res) => {
+    res.set('Cache-Control', 'no-store');
+    res.type('html').send(renderTranscriptPage(lab));
   });
   app.use(express.static(ASSETS_DIR, { index: false, redirect: false }));
   // The console has no icon; 204 keeps browsers from logging a 404 on every page load.

@@ -128,11 +128,12 @@ export function apiErrorHandler(logger: Logger): ErrorRequestHandler {
     else if (error instanceof Error) known = fromFrameworkError(error);
     if (known) {
       logger.debug({ method: req.method, url: req.originalUrl, code: known.code, field: known.field }, known.message);
-      res.status(known.status).json(known.toJSON());
+      // A route may have set another type before it failed (message/rfc822 for a raw message).
+      res.status(known.status).type('json').json(known.toJSON());
       return;
     }
     logger.error({ err: error, method: req.method, url: req.originalUrl }, 'The lab console failed to handle a request');
     const internal = new ApiError(500, 'INTERNAL_ERROR', 'The lab console failed to handle the request; the lab log has the details.');
-    res.status(internal.status).json(internal.toJSON());
+    res.status(internal.status).type('json').json(internal.toJSON());
   };
 }

@@ -9,6 +9,7 @@ import type { Lab } from '../lab';
 import { MAX_ADVANCE_SECONDS } from './clockApi';
 import { describePort, formatDuration, formatLabTime, formatWanAddress } from './format';
 import { html, type SafeHtml } from './html';
+import { renderMailSection } from './mailSection';
 import { routerView, syslogEntryView, type RouterView, type SyslogEntryView } from './views';
 
 /** Number of syslog entries rendered with the page. The browser then keeps up to 500. */
@@ -48,7 +49,7 @@ export function renderConsolePage(lab: Lab): string {
 <body>
 <header>
 <h1>vigor-sim lab console</h1>
-<p class="muted">${routerCount}. JSON lab API at <a href="/api">/api</a>; docs/lab-api.md describes it. <a href="/ddns">DDNS providers</a>: accounts, records, update history and faults.</p>
+<p class="muted">${routerCount}. JSON lab API at <a href="/api">/api</a>; docs/lab-api.md describes it. <a href="/ddns">DDNS providers</a>: accounts, records, update history and faults. <a href="/identity">Identity providers</a>: tenants, apps, Google projects and their faults.</p>
 </header>
 <div id="error-banner" class="banner banner-error" role="alert" hidden>
 <span id="error-text"></span>
@@ -59,6 +60,7 @@ export function renderConsolePage(lab: Lab): string {
 ${renderClock(lab)}
 ${renderRouters(routers)}
 ${renderBrowserAccess(lab)}
+${renderMailSection(lab)}
 ${renderSyslog(routers, syslog)}
 </main>
 </body>

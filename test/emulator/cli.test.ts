@@ -6,7 +6,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { tempDir } from '../helpers/lab';
+import { randomPortBase, tempDir } from '../helpers/lab';
 
 const ROOT = path.join(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'bin', 'vigor-sim.js');
@@ -39,9 +39,6 @@ async function waitForLine(runInfo: Run, timeoutMs = 15_000): Promise<string> {
   throw new Error(`No ready line within ${timeoutMs} ms; stderr: ${runInfo.stderr()}`);
 }
 
-function randomPortBase(): number {
-  return 20_000 + Math.floor(Math.random() * 400) * 100;
-}
 
 beforeAll(() => {
   if (!existsSync(path.join(ROOT, 'dist', 'emulator', 'cli.js'))) throw new Error('dist/ is missing: run "npm run build" (npm test does it first)');

@@ -5,10 +5,24 @@ import path from 'node:path';
 import request from 'supertest';
 import { Lab, PortInUseError, type LabOptions } from '../../emulator';
 
+/** Ports each Jest worker draws its labs from, so that parallel workers never pick the same ones. */
+const PORTS_PER_WORKER = 4000;
+
+/**
+ * A random port base for a test lab, below Linux's ephemeral range (32768 and up), where the lab's
+ * own outgoing loopback connections take their ports.
+ */
+export function randomPortBase(): number {
+  const worker = Number(process.env.JEST_WORKER_ID ?? '1') - 1;
+  const start = 10_000 + (worker % 5) * PORTS_PER_WORKER;
+  // A lab takes about 100 ports plus 10 per router; steps of 200 leave room for a few routers.
+  return start + Math.floor(Math.random() * ((PORTS_PER_WORKER - 400) / 200)) * 200;
+}
+
 /** Starts a lab on a random port base, retrying when another process uses one of its ports. */
 export async function startTestLab(options: LabOptions = {}): Promise<Lab> {
   for (let attempt = 0; ; attempt += 1) {
-    const portBase = 20_000 + Math.floor(Math.random() * 400) * 100;
+    const portBase = randomPortBase();
     try {
       return await Lab.start({ dataDir: null, clockMode: 'paused', ...options, portBase });
     } catch (error) {
