@@ -119,6 +119,16 @@ export function createNetworkApi(lab: Lab): Router {
     })
     .all(methodNotAllowed(['GET']));
 
+  api
+    .route('/network/ping')
+    .get((req, res) => {
+      const query = queryStrings(req, ['from', 'host']);
+      const place = placeFrom(lab, query.from ?? 'internet');
+      if (!query.host) throw invalidField('host', 'Query parameter "host" is missing; give a host name or IPv4 address to ping.');
+      res.json({ from: query.from ?? 'internet', host: query.host, ...lab.network.ping(place, query.host) });
+    })
+    .all(methodNotAllowed(['GET']));
+
   return api;
 }
 

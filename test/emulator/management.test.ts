@@ -196,3 +196,78 @@ describe('brute force protection', () => {
     expect(await attempt('admin')).toBe(303);
   });
 });
+
+describe('login protections', () => {
+  test('validation code is required when enabled', async () => {
+    await updateManagement((config) => (config.validationCode = true));
+    try {
+      const agent = (await import('supertest')).default.agent(routerOrigin(lab));
+      const form = await agent.get('/login');
+      expect(form.text).toContain('Validation Code');
+      const token = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
+      const wrong = await agent.post('/login').type('form').send({ _csrf: token, username: 'admin', password: 'admin', validationCode: '99999' });
+      expect(wrong.status).toBe(401);
+      expect(wrong.text).toContain('the validation code does not match the picture');
+
+      // The code is in the SVG picture, as the person reads it.
+      const picture = /src="data:image\/svg\+xml;base64,([^"]+)"/.exec(wrong.text)![1]!;
+      const code = [...Buffer.from(picture, 'base64').toString('utf8').matchAll(/>(\d)<\/text>/g)].map((match) => match[1]).join('');
+      const nextToken = /name="_csrf" value="([^"]+)"/.exec(wrong.text)![1];
+      const right = await agent.post('/login').type('form').send({ _csrf: nextToken, username: 'admin', password: 'admin', validationCode: code });
+      expect(right.status).toBe(303);
+    } finally {
+      await updateManagement((config) => (config.validationCode = false));
+    }
+  });
+
+  test('admin login from the Internet can be disabled', async () => {
+    router().firmware.management.bruteForce.unblock('192.0.2.100');
+    await updateManagement((config) => {
+      config.internet.allow = true;
+      config.internet.services.https = true;
+    });
+    const admin = router().firmware.store.get<Record<string, unknown>>('admin');
+    await router().firmware.store.update({ admin: { ...admin, allowInternetLogin: false } }, 'test');
+    try {
+      const form = await httpsThroughProxy('internet', wanAddress(), 443, '/login');
+      expect(form).toMatchObject({ status: 200 });
+      const sessionCookie = /Set-Cookie: ([^;]+)/i.exec((form as { body: string }).body)![1]!;
+      const token = /name="_csrf" value="([^"]+)"/.exec((form as { body: string }).body)![1]!;
+      const reply = await httpsPostThroughProxy(wanAddress(), '/login', `_csrf=${encodeURIComponent(token)}&username=admin&password=admin`, sessionCookie);
+      expect(reply).toContain('Login from the Internet is disabled for this account');
+    } finally {
+      await router().firmware.store.update({ admin }, 'test');
+      await updateManagement((config) => (config.internet.allow = false));
+    }
+  });
+
+  test('lab ping API follows the ping switch', async () => {
+    const api = (await import('supertest')).default(lab.consoleUrl.replace(/\/$/, ''));
+    const blocked = await api.get('/api/network/ping').query({ from: 'internet', host: wanAddress() }).expect(200);
+    expect(blocked.body.reachable).toBe(false);
+    const lan = await api.get('/api/network/ping').query({ from: 'r1', host: '192.168.1.1' }).expect(200);
+    expect(lan.body.reachable).toBe(true);
+    const missing = await api.get('/api/network/ping').query({ from: 'internet' });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.field).toBe('host');
+  });
+});
+
+/** POSTs a form over HTTPS through the Internet proxy with a session cookie; returns the raw reply. */
+function httpsPostThroughProxy(host: string, path: string, body: string, cookie: string): Promise<string> {
+  const proxy = lab.ready().proxies.internet!;
+  return new Promise((resolve, reject) => {
+    const connect = httpRequest({ host: '127.0.0.1', port: proxy.port, method: 'CONNECT', path: `${host}:443` });
+    connect.on('connect', (_response, socket) => {
+      const secure = tlsConnect({ socket, servername: host, rejectUnauthorized: false }, () => {
+        secure.write(`POST ${path} HTTP/1.1\r\nHost: ${host}\r\nCookie: ${cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      });
+      let text = '';
+      secure.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      secure.on('end', () => resolve(text));
+      secure.on('error', reject);
+    });
+    connect.on('error', reject);
+    connect.end();
+  });
+}
