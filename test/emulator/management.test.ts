@@ -271,3 +271,27 @@ function httpsPostThroughProxy(host: string, path: string, body: string, cookie:
     connect.end();
   });
 }
+
+describe('closing WAN management', () => {
+  test('open WAN connection ends when access is closed', async () => {
+    await updateManagement((config) => {
+      config.internet.allow = true;
+      config.internet.services.https = true;
+    });
+    const proxy = lab.ready().proxies.internet!;
+    const closed = await new Promise<boolean>((resolve, reject) => {
+      const connect = httpRequest({ host: '127.0.0.1', port: proxy.port, method: 'CONNECT', path: `${wanAddress()}:443` });
+      connect.on('connect', (_response, socket) => {
+        const secure = tlsConnect({ socket, servername: wanAddress(), rejectUnauthorized: false }, () => {
+          void updateManagement((config) => (config.internet.allow = false));
+        });
+        secure.on('close', () => resolve(true));
+        secure.on('error', () => resolve(true));
+        setTimeout(() => resolve(false), 3000).unref();
+      });
+      connect.on('error', reject);
+      connect.end();
+    });
+    expect(closed).toBe(true);
+  });
+});

@@ -7,7 +7,7 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createSecureContext, TLSSocket, type SecureContext } from 'node:tls';
-import { copyConnection, sideOf, type InboundConnection } from '../../../hal';
+import { connectionOf, copyConnection, sideOf, type InboundConnection } from '../../../hal';
 import { loadRouterCertificate, type RouterCertificate } from '../../certificate';
 import { loadDdnsCertificate, type DdnsCertificate } from '../ddns/certificate';
 import type { FirmwareModule, ModuleContext } from '../../config/module';
@@ -42,6 +42,8 @@ export class ManagementModule implements FirmwareModule<ManagementConfig> {
   private ddnsCertificate: DdnsCertificate | undefined;
   private ddnsContext: SecureContext | undefined;
   private unlisten: (() => void)[] = [];
+  /** Open management connections from the WAN, so that closing access also ends them. */
+  private readonly wanConnections = new Map<Duplex, ManagementService>();
   private readonly onDdnsCertificate = () => void this.loadDdnsCertificate();
 
   constructor(private readonly webHandler: () => RequestListener | undefined) {}
@@ -104,6 +106,7 @@ export class ManagementModule implements FirmwareModule<ManagementConfig> {
     if (next.internet.allow !== previous.internet.allow) {
       this.context.syslog.notice('Management', `Management from the Internet ${next.internet.allow ? 'allowed' : 'disabled'}`);
     }
+    this.closeRevokedWanConnections();
   }
 
   config(): ManagementConfig {
@@ -148,7 +151,19 @@ export class ManagementModule implements FirmwareModule<ManagementConfig> {
     }
   }
 
+  /** Ends open WAN connections that the current rules would not accept any more, as a firewall drops them. */
+  private closeRevokedWanConnections(): void {
+    for (const [socket, service] of this.wanConnections) {
+      const connection = connectionOf(socket);
+      if (connection && this.filter(connection, service) !== 'accept') socket.destroy();
+    }
+  }
+
   private accept(service: ManagementService, socket: Duplex): void {
+    if (connectionOf(socket)?.interface.startsWith('WAN')) {
+      this.wanConnections.set(socket, service);
+      socket.once('close', () => this.wanConnections.delete(socket));
+    }
     if (service === 'http') {
       this.server!.emit('connection', socket);
       return;
