@@ -97,6 +97,16 @@ export class Lab {
     return this.routers.find((router) => router.id === id);
   }
 
+  /** Id of the router whose WAN holds `address` or reaches the Internet from it (CGNAT), if any. */
+  routerAtPublicAddress(address: string): string | undefined {
+    for (const router of this.routers) {
+      for (const port of router.hardware.ports.list()) {
+        if (port.kind === 'wan' && port.address && (port.address.ip === address || this.isp.publicAddress(port.address.ip) === address)) return router.id;
+      }
+    }
+    return undefined;
+  }
+
   get consoleUrl(): string {
     return `http://${this.options.host}:${consolePort(this.options.portBase)}/`;
   }

@@ -3,11 +3,14 @@ import express, { type Router } from 'express';
 import type { Lab } from '../lab';
 import { createClockApi } from './clockApi';
 import { createDdnsApi } from './ddnsApi';
+import { createEventsApi } from './eventsApi';
+import { createFaultsApi } from './faultsApi';
 import { createNetworkApi } from './networkApi';
 import { apiErrorHandler, apiRouteNotFound, methodNotAllowed } from './errors';
 import { createIdentityApi, IDENTITY_API_ROUTES } from './identityApi';
 import { createMailApi } from './mailApi';
 import { createRoutersApi } from './routersApi';
+import { createTimelineApi } from './timelineApi';
 import { rejectQueryParameters } from './validate';
 
 /** Route list that GET /api returns, so a client can find its way without the docs. */
@@ -16,6 +19,8 @@ export const API_ROUTES = [
   'GET /api/routers',
   'GET /api/routers/{id}',
   'POST /api/routers/{id}/ports/{port}/link',
+  'GET /api/routers/{id}/sensors',
+  'POST /api/routers/{id}/sensors',
   'POST /api/routers/{id}/reset-button',
   'GET /api/routers/{id}/syslog',
   'GET /api/routers/{id}/syslog.txt',
@@ -31,6 +36,7 @@ export const API_ROUTES = [
   'POST /api/routers/{id}/wan/{wan}/line',
   'POST /api/routers/{id}/wan/{wan}/reconnect',
   'GET /api/network/probe',
+  'GET /api/network/ping',
   'GET /api/ddns',
   'GET /api/ddns/{provider}',
   'GET /api/ddns/{provider}/faults',
@@ -50,6 +56,12 @@ export const API_ROUTES = [
   'GET /api/mail/mailboxes/{address}/messages/{id}/raw',
   'GET /api/mail/mailboxes/{address}/wait',
   'POST /api/mail/transcripts',
+  'GET /api/mail/servers',
+  'POST /api/mail/servers',
+  'GET /api/events',
+  'GET /api/timeline',
+  'GET /api/timeline/{seq}',
+  'GET /api/faults',
   ...IDENTITY_API_ROUTES,
 ];
 
@@ -69,6 +81,9 @@ export function createApiRouter(lab: Lab): Router {
   api.use(createMailApi(lab));
   api.use(createDdnsApi(lab));
   api.use(createIdentityApi(lab));
+  api.use(createEventsApi(lab));
+  api.use(createTimelineApi(lab));
+  api.use(createFaultsApi(lab));
   api.use(apiRouteNotFound);
   api.use(apiErrorHandler(lab.logger));
   return api;

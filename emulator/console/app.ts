@@ -9,10 +9,12 @@ import helmet from 'helmet';
 import type { Lab } from '../lab';
 import { createApiRouter } from './api';
 import { renderDdnsPage } from './ddnsPage';
+import { renderFaultsPage } from './faultsPage';
 import { ApiError, apiErrorHandler } from './errors';
 import { pacFile } from '../network/pac';
 import { renderIdentityPage } from './identityPage';
 import { renderConsolePage } from './page';
+import { renderTimelineEventPage, renderTimelinePage, renderSequenceSvg, timelineFilter } from './timelinePage';
 import { renderTranscriptPage } from './transcriptPage';
 import { queryStrings } from './validate';
 
@@ -36,6 +38,22 @@ export function createConsoleApp(lab: Lab): express.Express {
   app.get('/identity', (_req, res) => {
     res.set('Cache-Control', 'no-store');
     res.type('html').send(renderIdentityPage(lab));
+  });
+  app.get('/faults', (_req, res) => {
+    res.set('Cache-Control', 'no-store');
+    res.type('html').send(renderFaultsPage(lab));
+  });
+  app.get('/timeline', (req, res) => {
+    res.set('Cache-Control', 'no-store');
+    res.type('html').send(renderTimelinePage(lab, timelineFilter(lab, queryStrings(req, ['router', 'protocol']))));
+  });
+  app.get('/timeline/sequence.svg', (req, res) => {
+    res.set('Cache-Control', 'no-store');
+    res.type('image/svg+xml').send(renderSequenceSvg(lab, timelineFilter(lab, queryStrings(req, ['router'])).router));
+  });
+  app.get('/timeline/:seq', (req, res) => {
+    res.set('Cache-Control', 'no-store');
+    res.type('html').send(renderTimelineEventPage(lab, req.params.seq));
   });
   app.get('/mail/transcript', (_req, res) => {
     res.set('Cache-Control', 'no-store');

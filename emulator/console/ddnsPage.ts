@@ -3,6 +3,7 @@
  * accounts, hostnames with their records, and the latest update history. /ddns.js sends the forms
  * to the lab API and reloads the page; without JavaScript the page shows the state at load time.
  */
+import { renderLabTime } from './labTime';
 import type { Lab } from '../lab';
 import type { AccountView, DdnsProvider, HostnameView } from '../services/ddns/provider';
 import type { Faults, HistoryEntry } from '../services/ddns/store';
@@ -30,10 +31,12 @@ export function renderDdnsPage(lab: Lab): string {
 <title>DDNS providers - vigor-sim lab console</title>
 <link rel="stylesheet" href="/console.css">
 <script src="/ddns.js" defer></script>
+<script src="/live.js" defer></script>
 </head>
 <body>
 <header>
 <h1>DDNS providers</h1>
+${renderLabTime(lab)}
 <p class="muted"><a href="/">Back to the lab console</a>. Lab time ${formatLabTime(lab.clock.now())}. <a href="/ddns">Refresh</a>. The lab API serves the same data under <a href="/api/ddns">/api/ddns</a>.</p>
 </header>
 <div id="error-banner" class="banner banner-error" role="alert" hidden>

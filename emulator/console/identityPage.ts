@@ -4,6 +4,7 @@
  * and a button per fault. /identity.js sends each button's request to the lab API as JSON and
  * reloads the page; without JavaScript the page shows the state at load time.
  */
+import { renderLabTime } from './labTime';
 import type { Lab } from '../lab';
 import type { GoogleIdentity } from '../services/google/googleIdentity';
 import type { Tenant } from '../services/microsoft/model';
@@ -31,10 +32,12 @@ export function renderIdentityPage(lab: Lab): string {
 <title>Identity providers - vigor-sim lab console</title>
 <link rel="stylesheet" href="/console.css">
 <script src="/identity.js" defer></script>
+<script src="/live.js" defer></script>
 </head>
 <body>
 <header>
 <h1>Identity providers</h1>
+${renderLabTime(lab)}
 <p class="muted"><a href="/">Back to the lab console</a>. Lab time ${formatLabTime(now)}. <a href="/identity">Refresh</a>. The lab API serves the same data under <a href="/api/identity">/api/identity</a>; docs/identity.md describes it.
 Trainees work in <a href="https://entra.microsoft.com/" target="_blank" rel="noopener noreferrer">the Entra admin center</a> and <a href="https://console.cloud.google.com/" target="_blank" rel="noopener noreferrer">the Cloud console</a> through the lab proxy.</p>
 </header>

@@ -1,6 +1,7 @@
 /**
  * Lab API routes of the emulated mail services: the mailboxes, their messages with search, a wait
- * for a message that matches a filter, and the SMTP transcript tool. docs/mail.md describes them.
+ * for a message that matches a filter, the SMTP transcript tool, and the switch that takes an SMTP
+ * server down. docs/mail.md describes them.
  */
 import express, { type Request, type Router } from 'express';
 import type { Lab } from '../lab';
@@ -9,7 +10,7 @@ import type { MessageFilter } from '../services/mail/store/search';
 import { FOLDERS, rawSource, summaryOf } from '../services/mail/store/message';
 import { runTranscript, type TranscriptAuth, type TranscriptRequest } from '../services/mail/transcript/transcript';
 import { ApiError, invalidField, methodNotAllowed } from './errors';
-import { bodyObject, describeValue, optionalOneOf, optionalWholeNumber, parseJsonBody, queryStrings, rejectQueryParameters, requireJsonContentType } from './validate';
+import { bodyObject, describeValue, optionalOneOf, requireBoolean, optionalWholeNumber, parseJsonBody, queryStrings, rejectQueryParameters, requireJsonContentType } from './validate';
 
 const FILTER_PARAMETERS = ['folder', 'from', 'to', 'subject', 'text', 'since'] as const;
 /** Default number of messages in a list, and the maximum `limit`. */
@@ -77,6 +78,26 @@ export function createMailApi(lab: Lab): Router {
     .all(methodNotAllowed(['GET']));
 
   api
+    .route('/mail/servers')
+    .get(rejectQueryParameters, (_req, res) => {
+      res.json({ servers: serverStates(mailService(lab)) });
+    })
+    .post(rejectQueryParameters, requireJsonContentType, parseJsonBody, (req, res) => {
+      const mail = mailService(lab);
+      const body = bodyObject(req, ['server', 'accepting'], '{"server": "exchange", "accepting": false}');
+      const names = [...mail.servers.keys()];
+      const server = body.server;
+      if (typeof server !== 'string' || !mail.servers.has(server)) {
+        throw new ApiError(400, 'INVALID_REQUEST', `"server" must be one of ${names.map((name) => `"${name}"`).join(', ')}; got ${describeValue(server)}.`, 'server', names);
+      }
+      const accepting = requireBoolean(body, 'accepting');
+      mail.servers.get(server)!.setAccepting(accepting);
+      lab.logger.info({ server, accepting }, accepting ? 'Lab API started an SMTP server again' : 'Lab API took an SMTP server down');
+      res.json({ servers: serverStates(mail) });
+    })
+    .all(methodNotAllowed(['GET', 'POST']));
+
+  api
     .route('/mail/transcripts')
     .post(rejectQueryParameters, requireJsonContentType, parseJsonBody, async (req, res) => {
       const request = transcriptRequest(lab, req);
@@ -94,6 +115,14 @@ function mailService(lab: Lab): MailService {
   const mail = lab.services?.mail;
   if (!mail) throw new ApiError(404, 'NOT_FOUND', 'The mail services are not running in this lab.');
   return mail;
+}
+
+function serverStates(mail: MailService): { server: string; accepting: boolean; endpoints: string[] }[] {
+  return [...mail.servers.entries()].map(([server, handle]) => ({
+    server,
+    accepting: handle.accepting(),
+    endpoints: mail.endpoints.filter((endpoint) => endpoint.dialect === server).map((endpoint) => `${endpoint.host}:${endpoint.port}`),
+  }));
 }
 
 function findMessage(lab: Lab, address: string, id: string) {

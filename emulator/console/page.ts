@@ -3,12 +3,14 @@
  * keeps it current from the lab API and wires up the buttons. Without JavaScript the page still
  * shows the state at load time.
  */
+import { renderLabTime } from './labTime';
 import { FACTORY_RESET_HOLD_SECONDS, WAN_PORTS } from '../../hal';
 import { browserCommandLine } from '../browser';
 import type { Lab } from '../lab';
 import { MAX_ADVANCE_SECONDS } from './clockApi';
 import { describePort, formatDuration, formatLabTime, formatWanAddress } from './format';
 import { html, type SafeHtml } from './html';
+import { renderFrontPanels } from './frontPanel';
 import { renderMailSection } from './mailSection';
 import { routerView, syslogEntryView, type RouterView, type SyslogEntryView } from './views';
 
@@ -45,11 +47,13 @@ export function renderConsolePage(lab: Lab): string {
 <title>vigor-sim lab console</title>
 <link rel="stylesheet" href="/console.css">
 <script src="/console.js" defer></script>
+<script src="/live.js" defer></script>
 </head>
 <body>
 <header>
 <h1>vigor-sim lab console</h1>
-<p class="muted">${routerCount}. JSON lab API at <a href="/api">/api</a>; docs/lab-api.md describes it. <a href="/ddns">DDNS providers</a>: accounts, records, update history and faults. <a href="/identity">Identity providers</a>: tenants, apps, Google projects and their faults.</p>
+${renderLabTime(lab)}
+<p class="muted">${routerCount}. JSON lab API at <a href="/api">/api</a>; docs/lab-api.md describes it. <a href="/ddns">DDNS providers</a>: accounts, records, update history and faults. <a href="/identity">Identity providers</a>: tenants, apps, Google projects and their faults. <a href="/faults">Fault catalogue</a>: one switch per fault and what an admin would see. <a href="/timeline">Timeline</a>: OAuth, SMTP, DDNS, DNS and access-control events, and the sequence diagram of an authorization.</p>
 </header>
 <div id="error-banner" class="banner banner-error" role="alert" hidden>
 <span id="error-text"></span>
@@ -59,6 +63,7 @@ export function renderConsolePage(lab: Lab): string {
 <main>
 ${renderClock(lab)}
 ${renderRouters(routers)}
+${renderFrontPanels(lab, routers)}
 ${renderBrowserAccess(lab)}
 ${renderMailSection(lab)}
 ${renderSyslog(routers, syslog)}

@@ -1,10 +1,10 @@
-/** Lab API routes of the routers: state, port links (cables), the reset button and syslog. */
+/** Lab API routes of the routers: state, port links (cables), board sensors, the reset button and syslog. */
 import express, { type Router } from 'express';
 import { CATEGORIES, SEVERITIES, SYSLOG_CAPACITY, type Firmware } from '../../firmware';
-import { PORT_NAMES, Ports, type AddressEvent, type PortName, type PortState } from '../../hal';
+import { PORT_NAMES, Ports, type AddressEvent, type PortName, type PortState, type SensorReadings } from '../../hal';
 import type { Lab } from '../lab';
 import type { RouterDevice } from '../router';
-import { ApiError, methodNotAllowed } from './errors';
+import { ApiError, invalidField, methodNotAllowed } from './errors';
 import { bodyObject, optionalOneOf, optionalWholeNumber, parseJsonBody, queryStrings, rejectQueryParameters, requireBoolean, requireJsonContentType, requireNumberInRange } from './validate';
 import { findRouter, routerView, syslogEntryView } from './views';
 
@@ -52,6 +52,20 @@ export function createRoutersApi(lab: Lab): Router {
     .all(methodNotAllowed(['POST']));
 
   api
+    .route('/routers/:id/sensors')
+    .get(rejectQueryParameters, (req, res) => {
+      res.json(findRouter(lab, req.params.id).hardware.sensors.read());
+    })
+    .post(rejectQueryParameters, requireJsonContentType, parseJsonBody, (req, res) => {
+      const router = findRouter(lab, req.params.id);
+      const changes = sensorChanges(bodyObject(req, Object.keys(SENSOR_RANGES), '{"temperatureC": 85}'));
+      const readings = router.hardware.sensors.set(changes);
+      lab.logger.info({ router: router.id, ...changes }, 'Lab API set board sensors');
+      res.json(readings);
+    })
+    .all(methodNotAllowed(['GET', 'POST']));
+
+  api
     .route('/routers/:id/reset-button')
     .post(rejectQueryParameters, requireJsonContentType, parseJsonBody, async (req, res) => {
       const router = findRouter(lab, req.params.id);
@@ -97,6 +111,25 @@ export function createRoutersApi(lab: Lab): Router {
     .all(methodNotAllowed(['GET']));
 
   return api;
+}
+
+/** Sensor ranges the lab API accepts, the same as the board's sensors (hal/sensors.ts) accept. */
+export const SENSOR_RANGES: Record<keyof SensorReadings, { min: number; max: number; unit: string }> = {
+  temperatureC: { min: -40, max: 125, unit: 'degrees Celsius' },
+  cpuPercent: { min: 0, max: 100, unit: 'percent' },
+  memoryPercent: { min: 0, max: 100, unit: 'percent' },
+};
+
+/** Validates a sensors body: at least one known sensor, each a number in its range. */
+function sensorChanges(body: Record<string, unknown>): Partial<SensorReadings> {
+  const changes: Partial<SensorReadings> = {};
+  for (const [field, range] of Object.entries(SENSOR_RANGES) as [keyof SensorReadings, (typeof SENSOR_RANGES)[keyof SensorReadings]][]) {
+    if (body[field] !== undefined) changes[field] = requireNumberInRange(body, field, range.min, range.max, range.unit);
+  }
+  if (Object.keys(changes).length === 0) {
+    throw invalidField('body', `The request body sets no sensor; send one or more of ${Object.keys(SENSOR_RANGES).map((name) => `"${name}"`).join(', ')}, e.g. {"temperatureC": 85}.`);
+  }
+  return changes;
 }
 
 function findPort(name: string): PortName {

@@ -4,6 +4,7 @@
  * returns, secrets masked. /transcript.js sends the form and renders the lines; the request is
  * JSON, so other web sites cannot post it from a plain HTML form.
  */
+import { renderLabTime } from './labTime';
 import type { Lab } from '../lab';
 import { html } from './html';
 
@@ -18,10 +19,12 @@ export function renderTranscriptPage(lab: Lab): string {
 <link rel="stylesheet" href="/console.css">
 <link rel="stylesheet" href="/transcript.css">
 <script src="/transcript.js" defer></script>
+<script src="/live.js" defer></script>
 </head>
 <body>
 <header>
 <h1>SMTP transcript</h1>
+${renderLabTime(lab)}
 <p class="muted"><a href="/">Lab console</a>. Runs one SMTP dialogue against an emulated server, as the lab's Internet host (192.0.2.100), and shows every line. Tokens and passwords are masked in the transcript.</p>
 </header>
 <noscript><p class="banner">This page needs JavaScript to run a dialogue; POST /api/mail/transcripts does the same from a script.</p></noscript>

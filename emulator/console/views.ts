@@ -3,7 +3,7 @@
  * are lab time in milliseconds since the Unix epoch unless a field name says otherwise.
  */
 import { FIRMWARE_VERSION, type FirmwareState, type SyslogEntry } from '../../firmware';
-import type { LedPanel, PortState } from '../../hal';
+import type { LedPanel, PortState, SensorReadings } from '../../hal';
 import type { Lab } from '../lab';
 import type { RouterDevice } from '../router';
 import { ApiError } from './errors';
@@ -23,6 +23,8 @@ export interface RouterView {
   uptimeSeconds: number;
   ports: PortState[];
   leds: LedPanel;
+  /** Board temperature, CPU load and memory use, as the trainer last set them. */
+  sensors: SensorReadings;
 }
 
 export interface SyslogEntryView extends SyslogEntry {
@@ -45,6 +47,7 @@ export function routerView(router: RouterDevice): RouterView {
     uptimeSeconds: Math.floor(firmware.uptimeMs() / 1000),
     ports: hardware.ports.list(),
     leds: hardware.leds(),
+    sensors: hardware.sensors.read(),
   };
 }
 

@@ -9,6 +9,7 @@ import { oauthRelayApp } from './oauthRelay';
 import { startDdns, type DdnsServices } from './ddns';
 import type { IdentityDirectory } from './identity/contract';
 import { startIdentity } from './identity/start';
+import { recordOAuthExchanges } from './identity/timelineRecorder';
 import { startMailServices, type MailService } from './mail';
 import { Site } from './serve';
 
@@ -41,9 +42,9 @@ export async function startServices(lab: Lab): Promise<Services> {
   services.ddns = await startDdns(lab, services.sites, issueTime);
 
   const relay = serviceHostByName('oauth2.drayddns.com')!;
-  services.sites.push(await Site.start(lab.internet, lab.ca, issueTime, { names: [relay.name], address: relay.address, httpsPort: 443, service: 'DrayDDNS OAuth relay' }, oauthRelayApp()));
+  services.sites.push(await Site.start(lab.internet, lab.ca, issueTime, { names: [relay.name], address: relay.address, httpsPort: 443, service: 'DrayDDNS OAuth relay' }, recordOAuthExchanges(oauthRelayApp(), { timeline: lab.timeline, routerAt: (address) => lab.routerAtPublicAddress(address), host: relay.name, steps: [{ path: /^\/doc\/mailOAuth\.htm$/, step: 'callback' }] })));
   // The mail servers look the identity providers up at each use, so a directory set later is used.
-  const mailDependencies = { internet: lab.internet, ca: lab.ca, clock: lab.clock, logger: lab.logger, dataDir: lab.options.dataDir, identity: () => services.identity };
+  const mailDependencies = { internet: lab.internet, ca: lab.ca, clock: lab.clock, logger: lab.logger, dataDir: lab.options.dataDir, identity: () => services.identity, timeline: lab.timeline, routerAt: (address: string) => lab.routerAtPublicAddress(address) };
   services.mail = await startMailServices(mailDependencies, issueTime);
 
   return services;

@@ -42,7 +42,7 @@ export async function startDdns(lab: Lab, sites: Site[], issueTime: Date): Promi
 
     const host = serviceHostByName(definition.updateHost);
     if (!host) throw new Error(`DDNS provider ${definition.id} names the update host ${definition.updateHost}, which is not in SERVICE_HOSTS`);
-    const app = createProviderApp(provider, { ca: lab.ca, clock: lab.clock, dns: lab.dns, logger: lab.logger });
+    const app = createProviderApp(provider, { ca: lab.ca, clock: lab.clock, dns: lab.dns, logger: lab.logger, timeline: lab.timeline, routerAt: (address) => lab.routerAtPublicAddress(address) });
     sites.push(await Site.start(lab.internet, lab.ca, issueTime, { names: [host.name], address: host.address, httpPort: 80, httpsPort: 443, service: `ddns ${definition.id}` }, app));
   }
 

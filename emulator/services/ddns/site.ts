@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../../hal';
 import type { LabCa } from '../../network/ca';
 import type { LabDns } from '../../network/dns';
+import type { Timeline } from '../../timeline';
 import { clientAddressOf } from '../serve';
 import { maskAuthorization, maskTarget } from './basicAuth';
 import { CERTIFICATE_PATH, createCertificateRouter } from './certificate';
@@ -21,6 +22,9 @@ export interface SiteDeps {
   clock: Clock;
   dns: LabDns;
   logger: Logger;
+  /** Where each update request and its reply is recorded, with the router whose WAN address sent it. */
+  timeline?: Timeline;
+  routerAt?(address: string): string | undefined;
 }
 
 export function createProviderApp(provider: DdnsProvider, deps: SiteDeps): express.Express {
@@ -58,6 +62,19 @@ export function createProviderApp(provider: DdnsProvider, deps: SiteDeps): expre
       delaySeconds: outcome.delaySeconds,
     });
     deps.logger.info({ provider: provider.id, account: outcome.account?.username, client: request.clientAddress, hostnames: request.hostnames, codes: outcome.codes }, `DDNS update: ${outcome.reasons.join(', ')}`);
+
+    const router = deps.routerAt?.(request.clientAddress);
+    deps.timeline?.record({
+      protocol: 'ddns',
+      router,
+      from: router ? `${router} (${request.clientAddress})` : request.clientAddress,
+      to: host,
+      summary: `${provider.definition.name} update of ${request.hostnames.join(', ') || '(no hostname)'} -> ${outcome.status} ${outcome.body.split('\n').join(', ')}`,
+      detail: {
+        request: { method: req.method, via: viaOf(req), target: maskTarget(req.originalUrl), authorization: maskAuthorization(req.headers.authorization), userAgent: request.userAgent, hostnames: request.hostnames, address: request.address },
+        reply: { status: outcome.status, body: outcome.body, reasons: outcome.reasons, delaySeconds: outcome.delaySeconds },
+      },
+    });
 
     if (outcome.status === 401) setBasicChallenge(res, provider.definition.name);
     res.status(outcome.status).set('Cache-Control', 'no-cache').type('text/plain').send(outcome.body);

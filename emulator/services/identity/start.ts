@@ -15,7 +15,25 @@ import { EntraId } from '../microsoft/entra';
 import { createLoginSite } from '../microsoft/loginSite';
 import { Site } from '../serve';
 import { loadIdentityKeys } from './keys';
+import { recordOAuthExchanges, type OAuthRecorderOptions } from './timelineRecorder';
 import { IdentityProviders } from './providers';
+
+/** Endpoints of each identity provider site whose requests the timeline records. */
+const MICROSOFT_STEPS: OAuthRecorderOptions['steps'] = [
+  { path: /^\/[^/]+\/oauth2\/v2\.0\/authorize$/, step: 'authorize' },
+  { path: /^\/[^/]+\/login$/, step: 'sign-in' },
+  { path: /^\/[^/]+\/Consent\/Set$/, step: 'consent' },
+  { path: /^\/[^/]+\/oauth2\/v2\.0\/token$/, step: 'token' },
+];
+const GOOGLE_ACCOUNTS_STEPS: OAuthRecorderOptions['steps'] = [
+  { path: /^\/o\/oauth2\/(v2\/)?auth$/, step: 'authorize' },
+  { path: /^\/o\/oauth2\/v2\/signin$/, step: 'sign-in' },
+  { path: /^\/o\/oauth2\/v2\/consent$/, step: 'consent' },
+];
+const GOOGLE_TOKEN_STEPS: OAuthRecorderOptions['steps'] = [
+  { path: /^\/token$/, step: 'token' },
+  { path: /^\/revoke$/, step: 'revoke' },
+];
 
 export async function startIdentity(lab: Lab, sites: Site[]): Promise<IdentityProviders> {
   const labDir = lab.options.dataDir ? path.join(lab.options.dataDir, 'lab') : null;
@@ -27,11 +45,13 @@ export async function startIdentity(lab: Lab, sites: Site[]): Promise<IdentityPr
   const microsoft = await EntraId.open(labDir, now, keys, logger);
   const google = await GoogleIdentity.open(labDir, now, keys, logger);
 
+  const recorded = (host: string, handler: RequestListener, steps: OAuthRecorderOptions['steps']) =>
+    recordOAuthExchanges(handler, { timeline: lab.timeline, routerAt: (address) => lab.routerAtPublicAddress(address), host, steps });
   const hosts: [string, RequestListener][] = [
-    ['login.microsoftonline.com', createLoginSite(microsoft)],
+    ['login.microsoftonline.com', recorded('login.microsoftonline.com', createLoginSite(microsoft), MICROSOFT_STEPS)],
     ['entra.microsoft.com', createAdminCenter(microsoft)],
-    ['accounts.google.com', createAccountsSite(google)],
-    ['oauth2.googleapis.com', createOAuth2Site(google)],
+    ['accounts.google.com', recorded('accounts.google.com', createAccountsSite(google), GOOGLE_ACCOUNTS_STEPS)],
+    ['oauth2.googleapis.com', recorded('oauth2.googleapis.com', createOAuth2Site(google), GOOGLE_TOKEN_STEPS)],
     ['console.cloud.google.com', createCloudConsole(google)],
   ];
   // Certificates must be valid for real clients too, whose clock is the host's, not the lab's.

@@ -17,7 +17,8 @@ import type { Dialect } from './smtp/dialect';
 import { EXCHANGE_DIALECT, EXCHANGE_LIMITS } from './smtp/exchange';
 import { GMAIL_DIALECT } from './smtp/gmail';
 import { SubmissionLimits } from './smtp/limits';
-import { startSmtpServer, type SmtpPort } from './smtp/server';
+import { startSmtpServer, type SmtpPort, type SmtpServerHandle } from './smtp/server';
+import type { Timeline } from '../../timeline';
 import { MailStore } from './store/mailStore';
 import { createWebmailApp, WEBMAIL_BRANDS } from './webmail/app';
 
@@ -29,6 +30,9 @@ export interface MailDependencies {
   /** Lab data directory; mailboxes go to `<data>/lab/mail/`. Null keeps them in memory. */
   dataDir: string | null;
   identity(): IdentityDirectory | undefined;
+  /** Where each SMTP session is recorded, with the router whose WAN address is the client. */
+  timeline?: Timeline;
+  routerAt?(address: string): string | undefined;
 }
 
 /** Settings a lab or a test may change while the servers run. */
@@ -50,6 +54,8 @@ export interface MailService {
   settings: MailSettings;
   delivery: MailDelivery;
   endpoints: SmtpEndpoint[];
+  /** The SMTP server of each dialect (`exchange`, `gmail`), which the lab can take down and bring back. */
+  servers: Map<string, SmtpServerHandle>;
   /** Stops the servers and sites and waits for pending mailbox writes; later calls return the same promise. */
   close(): Promise<void>;
 }
@@ -70,7 +76,7 @@ export async function startMailServices(deps: MailDependencies, issueTime: Date)
   const store = await MailStore.open(deps.dataDir ? path.join(deps.dataDir, 'lab', 'mail') : null, logger);
   const delivery = new MailDelivery(store, deps.identity, deps.clock, logger);
   const settings: MailSettings = { basicAuth: Object.fromEntries(SMTP_SERVICES.map(({ dialect }) => [dialect.name, dialect.basicAuth])) };
-  const stops: (() => void)[] = [];
+  const servers = new Map<string, SmtpServerHandle>();
   const endpoints: SmtpEndpoint[] = [];
 
   for (const { dialect, ports } of SMTP_SERVICES) {
@@ -83,9 +89,11 @@ export async function startMailServices(deps: MailDependencies, issueTime: Date)
       limits: dialect.submissionLimits ? new SubmissionLimits(EXCHANGE_LIMITS) : undefined,
       deliver: (message) => delivery.schedule(message, dialect.host),
       logger: logger.child({ smtp: dialect.name }),
+      timeline: deps.timeline,
+      routerAt: deps.routerAt,
     };
     const certificate = await deps.ca.issue([dialect.host], issueTime);
-    stops.push(startSmtpServer(deps.internet, host.address, ports, certificate, context));
+    servers.set(dialect.name, startSmtpServer(deps.internet, host.address, ports, certificate, context));
     endpoints.push(...ports.map((entry) => ({ host: dialect.host, port: entry.port, implicitTls: entry.implicitTls, dialect: dialect.name })));
   }
 
@@ -98,12 +106,12 @@ export async function startMailServices(deps: MailDependencies, issueTime: Date)
 
   let closing: Promise<void> | undefined;
   const close = async () => {
-    for (const stop of stops) stop();
+    for (const server of servers.values()) server.stop();
     for (const site of sites) site.close();
     delivery.close();
     await store.flush();
   };
-  return { store, settings, delivery, endpoints, close: () => (closing ??= close()) };
+  return { store, settings, delivery, endpoints, servers, close: () => (closing ??= close()) };
 }
 
 function requireHost(name: string) {

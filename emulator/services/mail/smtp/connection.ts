@@ -27,9 +27,20 @@ export interface AuthenticatedUser {
 
 type Callback = () => void;
 
+/** Lines of one session's dialogue kept for the timeline; a longer session keeps its first lines. */
+const MAX_DIALOGUE_LINES = 60;
+
 export class DialectConnection extends SMTPConnection {
   private readonly values: Omit<ReplyValues, 'date' | 'unixTime'>;
   private readonly log: Logger;
+  /**
+   * The session's commands and replies for the timeline. AUTH shows its mechanism only and the
+   * SASL exchange after it is left out, so no password or token is kept.
+   */
+  private readonly dialogue: string[] = [];
+  private authOutcome = 'no AUTH';
+  private accepted = 0;
+  private lastReply = '';
 
   constructor(
     server: SMTPServer,
@@ -52,31 +63,46 @@ export class DialectConnection extends SMTPConnection {
     const now = this.context.now();
     const values: ReplyValues = { ...this.values, date: rfc5322Date(now), unixTime: String(Math.floor(now / 1000)) };
     const template = this.context.dialect.replies[key];
-    super.send(template.code, renderLines(template, values), false);
+    this.sendRaw(template.code, renderLines(template, values), false);
   }
 
   /** Sends the dialect's reply in place of one the library wrote for the same situation. */
   override send(code: number, data?: string | string[] | null, context?: string | false): void {
     const key = translateLibraryReply(code, data, context);
     if (key) this.reply(key);
-    else super.send(code, data, context);
+    else this.sendRaw(code, data, context);
+  }
+
+  /** Sends a reply and notes its first line in the dialogue. */
+  private sendRaw(code: number, data?: string | string[] | null, context?: string | false): void {
+    const first = Array.isArray(data) ? data[0] : data;
+    this.lastReply = `${code}${first ? ` ${first}` : ''}`;
+    this.note(`S: ${this.lastReply}`);
+    super.send(code, data, context);
+  }
+
+  private note(line: string): void {
+    if (this.dialogue.length < MAX_DIALOGUE_LINES) this.dialogue.push(line.length > 200 ? `${line.slice(0, 200)}...` : line);
   }
 
   override _sendGreeting(): void {
-    super.send(220, this.context.dialect.greeting({ ...this.values, date: rfc5322Date(this.context.now()), unixTime: '' }), false);
+    this.sendRaw(220, this.context.dialect.greeting({ ...this.values, date: rfc5322Date(this.context.now()), unixTime: '' }), false);
   }
 
   override handler_EHLO(command: Buffer, callback: Callback): void {
+    this.note(`C: ${command.toString().trim()}`);
     this.greet(command, 'ehloGreeting', this.context.dialect.capabilities(this.secure));
     callback();
   }
 
   override handler_HELO(command: Buffer, callback: Callback): void {
+    this.note(`C: ${command.toString().trim()}`);
     this.greet(command, 'heloGreeting', []);
     callback();
   }
 
   override handler_STARTTLS(command: Buffer, callback: Callback): void {
+    this.note('C: STARTTLS');
     if (argumentsOf(command).length > 0) return this.replyAndContinue('syntaxError', callback);
     if (this.secure) return this.replyAndContinue('tlsAlreadyActive', callback);
     this.reply('startTlsReady');
@@ -86,6 +112,7 @@ export class DialectConnection extends SMTPConnection {
   override handler_AUTH(command: Buffer, callback: Callback): void {
     const [rawMechanism = '', ...rest] = argumentsOf(command);
     const mechanism = rawMechanism.toUpperCase();
+    this.note(`C: AUTH ${mechanism}${rest.length ? ' (initial response not kept)' : ''}`);
     if (!this.secure) return this.replyAndContinue('authBeforeStartTls', callback);
     if (this.user) return this.replyAndContinue('authAlreadyDone', callback);
     if (!(this.context.dialect.mechanisms as string[]).includes(mechanism)) return this.replyAndContinue('authUnknownMechanism', callback);
@@ -94,21 +121,25 @@ export class DialectConnection extends SMTPConnection {
   }
 
   override handler_MAIL(command: Buffer, callback: Callback): void {
+    this.note(`C: ${command.toString().trim()}`);
     if (!this.user) return this.replyAndContinue(this.secure ? 'authRequired' : 'startTlsRequired', callback);
     super.handler_MAIL(command, callback);
   }
 
   override handler_RCPT(command: Buffer, callback: Callback): void {
+    this.note(`C: ${command.toString().trim()}`);
     if (!this.user) return this.replyAndContinue('authRequired', callback);
     super.handler_RCPT(command, callback);
   }
 
   override handler_DATA(command: Buffer, callback: Callback): void {
+    this.note('C: DATA');
     if (!this.user) return this.replyAndContinue('authRequired', callback);
     super.handler_DATA(command, callback);
   }
 
   override handler_QUIT(_command: Buffer, callback: Callback): void {
+    this.note('C: QUIT');
     this.reply('quit');
     this.close();
     callback();
@@ -153,6 +184,24 @@ export class DialectConnection extends SMTPConnection {
     const user = this.user;
     if (user) this.context.limits?.closeConnection(user.mailbox.address, this.id);
     this.log.info({ user: user?.address }, 'SMTP connection closed');
+    this.recordSession();
+  }
+
+  /** Records the session in the lab timeline: who connected, how AUTH went, what was accepted. */
+  private recordSession(): void {
+    const { timeline, routerAt, dialect } = this.context;
+    if (!timeline) return;
+    const router = routerAt?.(this.remoteAddress);
+    const server = `${dialect.host}:${this.localPort}`;
+    const messages = this.accepted === 1 ? '1 message accepted' : `${this.accepted} messages accepted`;
+    timeline.record({
+      protocol: 'smtp',
+      router,
+      from: router ? `${router} (${this.remoteAddress})` : this.remoteAddress,
+      to: server,
+      summary: `SMTP session to ${server}: ${this.authOutcome}, ${messages}, last reply ${this.lastReply.slice(0, 80)}`,
+      detail: { server, client: this.remoteAddress, dialect: dialect.name, tls: this.secure, auth: this.authOutcome, user: this.user?.address ?? null, messagesAccepted: this.accepted, dialogue: [...this.dialogue] },
+    });
   }
 
   private async submit(raw: Buffer): Promise<Error | null> {
@@ -174,6 +223,7 @@ export class DialectConnection extends SMTPConnection {
       return replyError(result.reply, this.context.dialect.replies[result.reply].code);
     }
     this.values.messageId = result.messageId;
+    this.accepted += 1;
     this.log.info({ user: user.address, messageId: result.messageId, recipients: submitted.envelope.rcptTo.length, deliverAt: result.deliverAt }, 'Message accepted');
     return null;
   }
@@ -184,7 +234,7 @@ export class DialectConnection extends SMTPConnection {
     this.hostNameAppearsAs = parts[0]!.toLowerCase();
     this._resetSession();
     const greeting = renderLines(this.context.dialect.replies[key], { ...this.values, date: '', unixTime: '' });
-    super.send(250, [...greeting, ...capabilities], false);
+    this.sendRaw(250, [...greeting, ...capabilities], false);
   }
 
   private replyAndContinue(key: ReplyKey, callback: Callback): void {
@@ -218,6 +268,7 @@ export class DialectConnection extends SMTPConnection {
         }
         this.session.user = { address: result.mailbox.address, mechanism, mailbox: result.mailbox } satisfies AuthenticatedUser;
         this.log.info({ user: result.mailbox.address, mechanism }, 'SMTP authentication succeeded');
+        this.authOutcome = `AUTH ${mechanism} as ${result.mailbox.address} succeeded`;
         this.replyAndContinue('authSuccess', done);
       },
       (error: unknown) => {
@@ -231,12 +282,13 @@ export class DialectConnection extends SMTPConnection {
   private failAuth(failure: AuthFailure, mechanism: SaslMechanism, user: string | null, detail: string, done: Callback): void {
     const { dialect } = this.context;
     this.log.info({ user, mechanism, failure, detail }, 'SMTP authentication failed');
+    this.authOutcome = `AUTH ${mechanism}${user ? ` as ${user}` : ''} failed (${failure}: ${detail})`;
     const challenge = mechanism === 'XOAUTH2' || mechanism === 'OAUTHBEARER' ? dialect.bearerChallenge(failure, mechanism) : null;
     if (challenge) {
       // The client replies to the challenge with an empty line (XOAUTH2) or ^A (OAUTHBEARER), and
       // the final reply follows whatever it sends.
       this._nextHandler = (_line, next) => this.replyAndContinue(dialect.failureReply(failure, mechanism), next);
-      super.send(334, [Buffer.from(JSON.stringify(challenge)).toString('base64')], false);
+      this.sendRaw(334, [Buffer.from(JSON.stringify(challenge)).toString('base64')], false);
       done();
       return;
     }

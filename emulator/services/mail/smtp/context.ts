@@ -1,5 +1,6 @@
 /** The lab services one provider's SMTP server uses: its dialect, identity, clock, limits and delivery. */
 import type { Logger } from 'pino';
+import type { Timeline } from '../../../timeline';
 import type { IdentityDirectory, MailboxInfo } from '../../identity/contract';
 import type { Dialect } from './dialect';
 import type { SubmissionLimits } from './limits';
@@ -26,6 +27,10 @@ export interface SmtpContext {
   limits?: SubmissionLimits;
   deliver(delivery: Delivery): void;
   logger: Logger;
+  /** Where each session's dialogue summary is recorded when it closes. */
+  timeline?: Timeline;
+  /** Id of the router whose public WAN address is `address`, for the timeline. */
+  routerAt?(address: string): string | undefined;
 }
 
 /** RFC 5322 date-time in UTC, e.g. `Fri, 04 Dec 2026 20:44:44 +0000`. */

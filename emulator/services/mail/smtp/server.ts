@@ -78,28 +78,56 @@ class DialectSmtpServer extends SMTPServer {
   }
 }
 
-/** Serves the dialect on its host's ports; returns the function that stops it. */
-export function startSmtpServer(internet: Internet, address: string, ports: SmtpPort[], certificate: IssuedCertificate, context: SmtpContext): () => void {
-  const servers: DialectSmtpServer[] = [];
-  const unlisten: (() => void)[] = [];
-  const secureContext = createSecureContext({ cert: certificate.chainPem, key: certificate.keyPem });
+/** A running SMTP service: one dialect on all its ports. */
+export interface SmtpServerHandle {
+  /** Stops listening and drops every open connection; the lab is stopping. */
+  stop(): void;
+  /**
+   * Takes the server down (false) or up again (true). While it is down, nothing listens on its
+   * ports, so a client's connection is refused as by a server that is not running, and the open
+   * connections are dropped.
+   */
+  setAccepting(accepting: boolean): void;
+  accepting(): boolean;
+}
 
-  for (const { port, implicitTls } of ports) {
+/** Serves the dialect on its host's ports. */
+export function startSmtpServer(internet: Internet, address: string, ports: SmtpPort[], certificate: IssuedCertificate, context: SmtpContext): SmtpServerHandle {
+  const servers: DialectSmtpServer[] = [];
+  let unlisten: (() => void)[] = [];
+  const secureContext = createSecureContext({ cert: certificate.chainPem, key: certificate.keyPem });
+  const listeners = ports.map(({ port, implicitTls }) => {
     const server = new DialectSmtpServer(context, certificate, implicitTls);
     servers.push(server);
     const service = `${context.dialect.host} SMTP${implicitTls ? 'S' : ''} port ${port}`;
-    unlisten.push(
+    return () =>
       internet.listen(address, port, service, (socket, info) => {
         if (implicitTls) acceptImplicitTls(server, socket, info, secureContext);
         else server.connect(socket, optionsOf(socket, info));
-      }),
-    );
-  }
+      });
+  });
+
+  const listen = () => {
+    unlisten = listeners.map((start) => start());
+  };
+  const close = () => {
+    for (const stop of unlisten) stop();
+    unlisten = [];
+    for (const server of servers) server.destroyAll();
+  };
+
+  listen();
   context.logger.info({ host: context.dialect.host, ports: ports.map((entry) => entry.port) }, 'SMTP server started');
 
-  return () => {
-    for (const stop of unlisten) stop();
-    for (const server of servers) server.destroyAll();
+  return {
+    stop: close,
+    accepting: () => unlisten.length > 0,
+    setAccepting(accepting) {
+      if (accepting === unlisten.length > 0) return;
+      if (accepting) listen();
+      else close();
+      context.logger.info({ host: context.dialect.host, accepting }, accepting ? 'SMTP server started again' : 'SMTP server taken down by the lab');
+    },
   };
 }
 
