@@ -108,3 +108,13 @@ describe('message filters', () => {
     expect(await store.waitFor('bob@contoso.example', { subject: 'never' }, 50)).toBeNull();
   });
 });
+
+test('same Message-ID is stored once', async () => {
+  const store = await MailStore.open(null, silent);
+  const first = { ...(await storedMessage('bob@contoso.example', 'retried alert', 1)), messageId: '<alert-1@router.example>' };
+  const retry = { ...(await storedMessage('bob@contoso.example', 'retried alert', 2)), messageId: '<alert-1@router.example>' };
+  const owner = { address: 'bob@contoso.example', provider: 'microsoft' as const, displayName: 'Bob' };
+  await store.add(owner, first);
+  await store.add(owner, retry);
+  expect(store.messages('bob@contoso.example')).toHaveLength(1);
+});

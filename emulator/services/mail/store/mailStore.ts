@@ -101,6 +101,13 @@ export class MailStore extends EventEmitter {
       entry = { db, pending: Promise.resolve() };
       this.records.set(key, entry);
     }
+    // Like Exchange's duplicate detection: a message whose Message-ID this folder already holds
+    // (a sender's retry after a lost reply) is not stored twice.
+    const duplicate = message.messageId !== null && entry.db.data.messages.some((stored) => stored.messageId === message.messageId && stored.folder === message.folder);
+    if (duplicate) {
+      this.logger.info({ mailbox: key, messageId: message.messageId }, 'Duplicate message not stored again');
+      return;
+    }
     entry.db.data.messages.push(message);
     this.logger.info({ mailbox: key, message: message.id, folder: message.folder }, 'Mail delivered');
     this.emit('message', message);
