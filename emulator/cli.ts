@@ -10,6 +10,8 @@ import pino from 'pino';
 import { CHROMIUM_CANDIDATES, DEFAULT_CONSOLE_URL, runBrowser, START_URLS } from './browser';
 import { Lab, MAX_ROUTERS, type ReadyInfo } from './lab';
 import { DEFAULT_PORT_BASE } from './portPlan';
+import { expandScenarioArguments } from './scenario/files';
+import { runScenarios } from './scenario/runner';
 import { UsageError } from './usageError';
 
 export { UsageError };
@@ -30,6 +32,7 @@ const USAGE = `Usage: vigor-sim <command> [options]
 Commands:
   start        Start a lab and keep it running until Ctrl+C (SIGINT) or SIGTERM
   browser      Start Chromium in a running lab, as a router's LAN PC or as the Internet host
+  run          Run scenario files, each in its own fresh lab; see docs/ci.md
   help         Show this help
   version      Show the version
 
@@ -42,6 +45,12 @@ Options for start:
   --real-uplink     Send the routers' outbound traffic (DNS, HTTPS, SMTP) to this host's real
                     network instead of the emulated Internet; see docs/network.md
   --log-level L     Log level on stderr: fatal, error, warn, info, debug, trace or silent (default warn)
+
+Usage of run: vigor-sim run <files, directories or globs> [--junit FILE] [--parallel N]
+  --junit FILE      Write the results as JUnit XML to FILE
+  --parallel N      Run up to N scenarios at the same time, each in its own lab (default 1)
+  The exit code is 0 when every scenario passed, 1 when one failed or could not run, and 2 for
+  invalid arguments. Progress and failure reports go to stderr.
 
 Options for browser (the lab must be running; Chromium gets a temporary profile that uses the
 lab proxy of the place and trusts the lab CA):
@@ -148,6 +157,26 @@ async function start(args: string[]): Promise<number> {
   return 0;
 }
 
+async function run(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: { junit: { type: 'string' }, parallel: { type: 'string' } }, strict: true, allowPositionals: true });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}. Run "vigor-sim help" for the options.`);
+  }
+  if (parsed.positionals.length === 0) throw new UsageError('vigor-sim run needs scenario files, directories or globs, e.g. "vigor-sim run scenarios/".');
+  const parallel = parseWholeNumber(parsed.values.parallel, '--parallel', 1);
+  if (parallel < 1 || parallel > 16) throw new UsageError(`--parallel must be from 1 to 16, got ${parallel}.`);
+  let files: string[];
+  try {
+    files = expandScenarioArguments(parsed.positionals);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const summary = await runScenarios({ files, parallel, junitFile: parsed.values.junit });
+  return summary.failed === 0 ? 0 : 1;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -156,6 +185,8 @@ export async function main(argv: string[]): Promise<number> {
         return await start(rest);
       case 'browser':
         return await runBrowser(rest);
+      case 'run':
+        return await run(rest);
       case 'version':
       case '--version':
         process.stdout.write(`${VERSION}\n`);
@@ -167,7 +198,7 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(USAGE);
         return 0;
       default:
-        throw new UsageError(`Unknown command "${command}"; valid commands are start, browser, help and version.`);
+        throw new UsageError(`Unknown command "${command}"; valid commands are start, browser, run, help and version.`);
     }
   } catch (error) {
     process.stderr.write(`vigor-sim: ${(error as Error).message}\n`);
