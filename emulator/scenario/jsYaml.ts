@@ -1,10 +1,6 @@
 /**
- * The parts of js-yaml 3 that the scenario loader uses, typed here because @types/js-yaml is not
- * installed.
- *
- * NOTE: js-yaml is not a declared dependency of vigor-sim. It is installed as a dependency of
- * Jest's coverage tooling (js-yaml 3.15), so `vigor-sim run` works in a development checkout but
- * not in an install without dev dependencies until js-yaml is added to package.json.
+ * The parts of js-yaml 3 (a dependency of the package) that the scenario loader uses, typed here
+ * because @types/js-yaml is not installed.
  */
 
 export interface YamlMark {
