@@ -124,7 +124,28 @@ export async function createCertificate(request: CertificateRequest): Promise<st
   return endWithNewline(certificate.toString('pem'));
 }
 
+/**
+ * Parsed certificates by PEM text. Every router checks its certificates' expiry once a lab day, and
+ * parsing one with @peculiar/x509 took about 2 ms on the machine of docs/benchmarks.md, which made
+ * long clock advances slow.
+ */
+const parsedCertificates = new Map<string, CertificateInfo>();
+const PARSED_CERTIFICATES_KEPT = 1000;
+
+/** Returns the fields of a certificate; throws for a PEM that is not a certificate. */
 export function certificateInfo(pem: string): CertificateInfo {
+  let info = parsedCertificates.get(pem);
+  if (!info) {
+    info = parseCertificate(pem);
+    // Forgets the oldest entry first. A lab has a few certificates per router.
+    if (parsedCertificates.size >= PARSED_CERTIFICATES_KEPT) parsedCertificates.delete(parsedCertificates.keys().next().value!);
+    parsedCertificates.set(pem, info);
+  }
+  // A copy, so that a caller changing its Dates or arrays cannot change what later callers get.
+  return { ...info, dnsNames: [...info.dnsNames], ipAddresses: [...info.ipAddresses], notBefore: new Date(info.notBefore), notAfter: new Date(info.notAfter) };
+}
+
+function parseCertificate(pem: string): CertificateInfo {
   const certificate = new x509.X509Certificate(pem);
   const san = certificate.getExtension(x509.SubjectAlternativeNameExtension);
   const names = san ? san.names.items : [];

@@ -197,6 +197,17 @@ describe('certificateInfo', () => {
   test('garbage is rejected', () => {
     expect(() => certificateInfo('not a certificate')).toThrow();
   });
+
+  test('repeated call returns an unchanged copy', async () => {
+    const { certPem } = await routerCertificate();
+    const first = certificateInfo(certPem);
+    const expected = structuredClone(first);
+    first.notAfter.setTime(0);
+    first.dnsNames.push('changed.example.com');
+    first.ipAddresses.length = 0;
+
+    expect(certificateInfo(certPem)).toEqual(expected);
+  });
 });
 
 describe('spkiSha256Base64', () => {

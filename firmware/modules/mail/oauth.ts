@@ -7,7 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { AuthorizationCode } from 'simple-oauth2';
 import type { Clock, RouterHardware } from '../../../hal';
-import { trustedCas } from '../../http';
+import { trustedSecureContext } from '../../http';
 import { adviceFor, oauthEndpoints, RELAY_REDIRECT_URI } from './providers';
 import type { MailProfile } from './schema';
 import type { ProfileTokens } from './tokens';
@@ -113,7 +113,7 @@ export class OAuthFlows {
       auth: { tokenHost: endpoints.tokenHost, tokenPath: endpoints.tokenPath },
       options: { authorizationMethod: 'body' },
       // json: true keeps error bodies that are not JSON; the agent sends through the WAN.
-      http: { json: true, agent: this.hardware.uplink.httpsAgent({ ca: trustedCas(this.hardware) }) } as never,
+      http: { json: true, agent: this.hardware.uplink.httpsAgent({ secureContext: trustedSecureContext(this.hardware) }) } as never,
     });
   }
 
