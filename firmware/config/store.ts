@@ -162,6 +162,9 @@ export class ConfigStore extends EventEmitter {
     this.current = next;
     await this.persist(next);
     this.emit('change', { modules: changed, actor } satisfies ConfigChange, previous);
+    // Listeners queue their own flash writes synchronously (the alert a change raises), and the
+    // caller acknowledges the change once this resolves, so those writes must be on flash too.
+    await this.flash.flush();
     return changed;
   }
 

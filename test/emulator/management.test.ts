@@ -295,3 +295,20 @@ describe('closing WAN management', () => {
     expect(closed).toBe(true);
   });
 });
+
+describe('brute force and correct logins', () => {
+  test('parallel correct logins block nobody', async () => {
+    router().firmware.management.bruteForce.unblock('192.168.1.10');
+    const request = (await import('supertest')).default;
+    const login = async () => {
+      const agent = request.agent(routerOrigin(lab));
+      const form = await agent.get('/login');
+      const token = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
+      return (await agent.post('/login').type('form').send({ _csrf: token, username: 'admin', password: 'admin' })).status;
+    };
+    const statuses = await Promise.all(Array.from({ length: 8 }, login));
+    expect(statuses.filter((status) => status === 303).length).toBeGreaterThanOrEqual(5);
+    expect(router().firmware.management.bruteForce.blocked()).toEqual([]);
+    expect(await login()).toBe(303);
+  });
+});

@@ -3,13 +3,13 @@
  * which `npm test` builds first), for tests that stop or kill the process.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { ReadyInfo } from '../../emulator';
 import { randomPortBase } from './lab';
 
 const ROOT = path.join(__dirname, '..', '..');
-const BIN = path.join(ROOT, 'bin', 'vigor-sim.js');
 const READY_TIMEOUT_MS = 20_000;
 
 export interface CliLab {
@@ -20,19 +20,38 @@ export interface CliLab {
   exit: Promise<number | string | null>;
 }
 
+export interface BuildCopy {
+  /** Directory with bin/, dist/ and package.json, and a link to the checkout's node_modules/. */
+  root: string;
+  remove(): void;
+}
+
+/**
+ * Copies the compiled program to a temporary directory. A build started elsewhere while a test runs
+ * (npm test rebuilds dist/, and the build clears it first) then cannot remove files under the lab.
+ */
+/** Throws when dist/ has not been built. */
 export function requireBuild(): void {
   if (!existsSync(path.join(ROOT, 'dist', 'emulator', 'cli.js'))) throw new Error('dist/ is missing: run "npm run build" (npm test does it first)');
 }
 
+export function copyBuild(): BuildCopy {
+  requireBuild();
+  const root = mkdtempSync(path.join(os.tmpdir(), 'vigor-sim-build-'));
+  for (const entry of ['bin', 'dist', 'package.json']) cpSync(path.join(ROOT, entry), path.join(root, entry), { recursive: true });
+  symlinkSync(path.join(ROOT, 'node_modules'), path.join(root, 'node_modules'), 'dir');
+  return { root, remove: () => rmSync(root, { recursive: true, force: true }) };
+}
+
 /**
- * Starts `vigor-sim start --json --port-base <random>` with the given options and waits for its
- * ready line. Other labs and the host's outgoing connections may hold a port of the plan, so a
+ * Starts `vigor-sim start --json --port-base <random>` of a copied build with the given options and
+ * waits for its ready line. Other labs and the host's outgoing connections may hold a port of the plan, so a
  * start that fails on a port in use is retried on another random base.
  */
-export async function startCliLab(args: string[]): Promise<CliLab> {
+export async function startCliLab(build: BuildCopy, args: string[]): Promise<CliLab> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await startOnce([...args, '--port-base', String(randomPortBase())]);
+      return await startOnce(build.root, [...args, '--port-base', String(randomPortBase())]);
     } catch (error) {
       if (!(error instanceof PortInUse) || attempt >= 5) throw error;
     }
@@ -41,8 +60,8 @@ export async function startCliLab(args: string[]): Promise<CliLab> {
 
 class PortInUse extends Error {}
 
-async function startOnce(args: string[]): Promise<CliLab> {
-  const child = spawn(process.execPath, [BIN, 'start', '--json', ...args], { cwd: ROOT });
+async function startOnce(root: string, args: string[]): Promise<CliLab> {
+  const child = spawn(process.execPath, [path.join(root, 'bin', 'vigor-sim.js'), 'start', '--json', ...args], { cwd: root });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -66,6 +85,3 @@ async function startOnce(args: string[]): Promise<CliLab> {
   return { child, info, stderr: () => stderr, exit };
 }
 
-/** Returns a random port base whose ports (base to base + 109 for one router) are all valid. */
-
-export { randomPortBase };

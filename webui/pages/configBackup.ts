@@ -16,10 +16,11 @@ export const configBackupPage: PageView = {
   upload(request, response, next) {
     upload.single('backupFile')(request, response, (error: unknown) => {
       if (!error) return next();
-      const message = error instanceof multer.MulterError && error.code === 'LIMIT_FILE_SIZE'
-        ? `backupFile is larger than ${MAX_BACKUP_BYTES / 1024} KiB, so it is not a configuration backup of this router.`
+      const reason = error instanceof multer.MulterError && error.code === 'LIMIT_FILE_SIZE'
+        ? `The file is larger than ${MAX_BACKUP_BYTES / 1024} KiB, so it is not a configuration backup of this router.`
         : `The upload could not be read: ${(error as Error).message}. Choose the backup file again.`;
-      response.status(400).render('configBackup', { title: 'Configuration Backup', flash: { kind: 'error', text: message } });
+      const message = `backupFile: ${reason}`;
+      response.status(400).render('configBackup', { title: 'Configuration Backup', flash: { kind: 'error', text: message }, fieldErrors: { backupFile: reason } });
     });
   },
 
@@ -27,14 +28,15 @@ export const configBackupPage: PageView = {
     const session = response.locals.session as Session;
     const file = request.file;
     if (!file) {
-      response.status(400).render('configBackup', { title: page.title, page, flash: { kind: 'error', text: 'backupFile is missing: choose a backup file to restore.' } });
+      response.status(400).render('configBackup', { title: page.title, page, flash: { kind: 'error', text: 'backupFile is missing: choose a backup file to restore.' }, fieldErrors: { backupFile: 'No file was chosen. Choose a backup file to restore.' } });
       return;
     }
     try {
       await firmware.restoreBackup(file.buffer.toString('utf8'), `${session.user} (web UI from ${session.sourceAddress})`);
     } catch (error) {
       if (!(error instanceof FirmwareError)) throw error;
-      response.status(400).render('configBackup', { title: page.title, page, flash: { kind: 'error', text: `Restore failed, nothing was changed. ${error.message}` } });
+      // The reason also appears beside the file field, which it is about.
+      response.status(400).render('configBackup', { title: page.title, page, flash: { kind: 'error', text: `Restore failed, nothing was changed. ${error.message}` }, fieldErrors: { backupFile: error.message } });
       return;
     }
     // The restore rebooted the router, which ended this session.

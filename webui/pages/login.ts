@@ -44,6 +44,7 @@ export function loginRoutes({ firmware, sessions }: PageContext): Router {
     const attempt = firmware.management.bruteForce.attempt(source, service);
     if (!attempt.allowed) {
       response.status(403);
+      if (attempt.reason === 'busy') return renderLogin(response, session, `Too many logins from ${source} are being checked at once; try again in a moment.`);
       return renderLogin(response, session, `Too many failed logins from ${source}: brute force protection blocks it until ${new Date(attempt.until).toISOString().replace('T', ' ').slice(0, 19)} UTC.`);
     }
 

@@ -101,11 +101,13 @@ export class AlertsModule implements FirmwareModule<AlertsConfig> {
         this.context.syslog.info('Mail', `Alert "${event.summary}" not sent through mail profile ${rule.mailProfile}, the profile it is about`);
         continue;
       }
-      const alert = this.compose(event, profileIndex, rule.recipients, now);
-      await this.queue.add(alert);
-      queued.push(alert);
+      queued.push(this.compose(event, profileIndex, rule.recipients, now));
     }
-    if (queued.length > 0) this.delivery.kick();
+    if (queued.length === 0) return queued;
+    // One write for all rules, queued before the first await, so that a caller flushing flash right
+    // after raising the event waits for it.
+    await this.queue.add(...queued);
+    this.delivery.kick();
     return queued;
   }
 

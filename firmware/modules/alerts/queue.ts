@@ -32,7 +32,7 @@ export interface QueuedAlert {
 
 export const ALERT_QUEUE_FILE = 'alert-queue.json';
 /** Sent and failed alerts kept for the queue view; pending ones are never dropped. */
-const DONE_KEPT = 200;
+export const DONE_KEPT = 200;
 
 export class AlertQueue {
   private alerts: QueuedAlert[] = [];
@@ -53,8 +53,8 @@ export class AlertQueue {
     return { recovered };
   }
 
-  async add(alert: QueuedAlert): Promise<void> {
-    this.alerts.push(alert);
+  async add(...alerts: QueuedAlert[]): Promise<void> {
+    this.alerts.push(...alerts);
     await this.persist();
   }
 

@@ -27,7 +27,8 @@ interface Counter {
   blockedUntil: number;
 }
 
-export type AttemptResult = { allowed: true; finish(success: boolean): void } | { allowed: false; until: number };
+/** `busy`: attempts still being checked already reach the limit; `blocked`: the penalty period runs. */
+export type AttemptResult = { allowed: true; finish(success: boolean): void } | { allowed: false; reason: 'blocked' | 'busy'; until: number };
 
 export class BruteForceGuard {
   private readonly counters = new Map<string, Counter>();
@@ -47,13 +48,16 @@ export class BruteForceGuard {
     const counter = this.counters.get(key) ?? { failures: 0, inFlight: 0, blockedUntil: 0 };
     this.counters.set(key, counter);
     const now = this.clock.now();
-    if (counter.blockedUntil > now) return { allowed: false, until: counter.blockedUntil };
+    if (counter.blockedUntil > now) return { allowed: false, reason: 'blocked', until: counter.blockedUntil };
     if (counter.blockedUntil !== 0) Object.assign(counter, { failures: 0, blockedUntil: 0 });
 
-    if (counter.failures + counter.inFlight >= settings.maxFailures) {
+    if (counter.failures >= settings.maxFailures) {
       this.block(counter, sourceAddress, service, settings);
-      return { allowed: false, until: counter.blockedUntil };
+      return { allowed: false, reason: 'blocked', until: counter.blockedUntil };
     }
+    // Attempts still being checked could all fail; one more would pass the limit, so it waits its turn.
+    // Correct logins in flight block nobody: only failures start a penalty.
+    if (counter.failures + counter.inFlight >= settings.maxFailures) return { allowed: false, reason: 'busy', until: now };
 
     counter.inFlight += 1;
     let finished = false;
