@@ -15,7 +15,7 @@ export interface TimelineEvent {
   protocol: TimelineProtocol;
   /** Router the event concerns, when one does. */
   router?: string;
-  /** Who talked to whom, e.g. `r1 WAN1 -> login.microsoftonline.com`. */
+  /** Endpoints of the exchange, e.g. from `r1 WAN1` to `login.microsoftonline.com`. */
   from?: string;
   to?: string;
   summary: string;
@@ -42,7 +42,7 @@ export function maskSecret(value: string): string {
   return `${value.slice(0, 4)}...(${value.length} characters)`;
 }
 
-/** A copy of `value` with every secret field masked, also inside nested objects, arrays and query strings. */
+/** Returns a copy of `value` with every secret field masked, also inside nested objects and arrays. */
 export function maskDetail<T>(value: T): T {
   if (Array.isArray(value)) return value.map((item) => maskDetail(item)) as T;
   if (value === null || typeof value !== 'object') return value;

@@ -49,7 +49,7 @@ export class LabNetwork {
     return place.kind === 'internet' ? `the Internet host ${place.address}` : `the LAN PC of router ${place.routerId}`;
   }
 
-  /** The LAN PC's address and its router's LAN address; the PC is host .10 of the router's LAN. */
+  /** Returns the LAN PC's address and its router's LAN address; the PC is host .10 of the router's LAN. */
   lanFacts(router: RouterDevice): LanFacts {
     const lan = router.firmware.store.get<{ LAN1: { ip: string; prefixLength: number } }>('lan').LAN1;
     const pcAddress = `${lan.ip.split('.').slice(0, 3).join('.')}.10`;

@@ -72,7 +72,7 @@ export class AlertQueue {
     return this.alerts.filter((alert) => alert.status === 'pending').map((alert) => ({ ...alert }));
   }
 
-  /** Every alert kept, newest first. */
+  /** Returns every alert kept, newest first. */
   list(): QueuedAlert[] {
     return [...this.alerts].reverse().map((alert) => ({ ...alert }));
   }

@@ -89,25 +89,27 @@ export class MailModule implements FirmwareModule<MailConfig> {
     return this.profiles().some((profile) => profile.name !== '' && profile.auth === 'oauth2');
   }
 
-  /** The router's DrayDDNS name from the first enabled DrayDDNS account, if any. */
+  /** Returns the router's DrayDDNS name from the first enabled DrayDDNS account, if any. */
   ddnsHostname(): string | undefined {
     const ddns = this.context.store.get<DdnsConfig>('ddns');
     const account = ddns.enabled ? ddns.accounts.find((entry) => entry.enabled && entry.provider === 'drayddns' && entry.domain !== '') : undefined;
     return account ? fullHostname(account) : undefined;
   }
 
-  /** What must hold before Authorize can work, each with an explanation. */
+  /** Lists what must be true before Authorize can work, each with an explanation. */
   preconditions(): Precondition[] {
     const hostname = this.ddnsHostname();
     const management = this.context.store.get<ManagementConfig>('management');
     const httpsPort = effectivePorts(management).https;
     const httpsOpen = management.internet.allow && management.internet.services.https;
+    let httpsDetail = 'Allow management from the Internet with HTTPS in System Maintenance >> Management';
+    if (httpsOpen) httpsDetail = httpsPort === 443 ? 'Allowed' : `HTTPS uses port ${httpsPort}; the relay redirects to port 443`;
     return [
       { label: 'Active DrayDDNS account', met: hostname !== undefined, detail: hostname ? `${hostname} (Applications >> Dynamic DNS Setup)` : 'Set up and enable a DrayDDNS account in Applications >> Dynamic DNS Setup' },
       {
         label: 'HTTPS management from the Internet on port 443',
         met: httpsOpen && httpsPort === 443,
-        detail: httpsOpen ? (httpsPort === 443 ? 'Allowed' : `HTTPS uses port ${httpsPort}; the relay redirects to port 443`) : 'Allow management from the Internet with HTTPS in System Maintenance >> Management',
+        detail: httpsDetail,
       },
       { label: 'Redirect URI registered in the app', met: true, detail: RELAY_REDIRECT_URI },
     ];
@@ -124,7 +126,7 @@ export class MailModule implements FirmwareModule<MailConfig> {
     return url;
   }
 
-  /** Handles the callback the relay forwards; `sessionAlive` tells whether the starting admin session still exists. */
+  /** Handles the callback the relay forwards; `sessionAlive` reports whether the admin session that started it still exists. */
   async completeAuthorization(query: { code?: string; state?: string; error?: string; errorDescription?: string }, sessionAlive: (sessionId: string) => boolean): Promise<CallbackResult> {
     if (!query.state) return { ok: false, message: 'The callback carries no state, so it cannot belong to an authorization of this router. Nothing was changed.' };
     const pending = this.flows.take(query.state);

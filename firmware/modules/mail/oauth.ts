@@ -151,7 +151,7 @@ function firstLine(text: string): string {
   return text.split(/\r?\n/)[0]!.trim();
 }
 
-/** The account an id_token names. The token came straight from the token endpoint over TLS, so its signature is not checked here. */
+/** Reads the account an id_token names. The token came straight from the token endpoint over TLS, so its signature is not checked here. */
 function accountOf(idToken: unknown): string {
   if (typeof idToken !== 'string') return '';
   try {
