@@ -1,10 +1,10 @@
 'use strict';
 /**
  * B3: the headless OAuth 2.0 mail flow from Authorize to the test e-mail, for one router and for 20
- * routers in parallel. Set-up (DDNS registered with its certificate, WAN HTTPS on, the app in the
- * seeded Entra tenant, the mail profile saved) is not timed; the timed part is Authorize (sign-in
+ * routers in parallel. The set-up is not timed: DDNS registered with its certificate, WAN HTTPS on,
+ * the app in the seeded Entra tenant, and the mail profile saved. The timed part is Authorize (sign-in
  * and consent as a person through the lab proxy, the relay, the router's callback and the code
- * redemption) followed by one test e-mail to the emulated Exchange.
+ * redemption), followed by one test e-mail to the emulated Exchange.
  */
 const { dist, waitFor } = require('./lib/lab');
 const { summarize } = require('./lib/stats');
@@ -13,8 +13,8 @@ const TENANT_ID = '4d8b6e2a-93f1-4c0e-b7a5-1e6f2c9d8a47';
 const PASSWORD = 'Bench-Lab-2026!';
 
 /**
- * One mailbox per router: Exchange allows 3 concurrent connections per mailbox, so 20 routers
- * sending as one user would get 432 4.3.2, as they would in Exchange Online.
+ * Creates the mailbox a router sends from. Exchange allows 3 concurrent connections per mailbox, so
+ * 20 routers sending as one user would get 432 4.3.2, as they would in Exchange Online.
  */
 async function createMailbox(lab, router) {
   const name = `bench-${router.id}@contosolab.onmicrosoft.com`;
