@@ -115,7 +115,7 @@ export class Lab {
     return buildReadyInfo(this);
   }
 
-  /** Where a proxy port puts its user, by the key used in the ready line (`internet`, `r1`, ...). */
+  /** Returns the place a proxy port puts its user at, by the key used in the ready line (`internet`, `r1`, ...). */
   place(key: string): Place | undefined {
     return this.proxies.get(key)?.place;
   }
@@ -129,7 +129,7 @@ export class Lab {
     return after;
   }
 
-  /** The ISP drops a WAN's session; the router dials again, with a new address if the line is set so. */
+  /** Drops a WAN's session at the ISP; the router dials again, with a new address if the line is set so. */
   reconnectLine(routerId: string, wan: WanPortName): void {
     const router = this.router(routerId);
     if (!router) throw new RangeError(`There is no router ${routerId} in this lab`);
@@ -238,6 +238,8 @@ function normaliseOptions(options: LabOptions): NormalisedOptions {
   if (!Number.isInteger(portBase) || portBase < 1024 || highestPort(portBase, routers) > 65535) {
     throw new RangeError(`--port-base must be a whole number from 1024 to ${65535 - highestPort(0, routers)} for ${routers} router(s), got ${String(options.portBase)}`);
   }
-  const dataDir = options.dataDir === undefined ? path.resolve('lab-data') : options.dataDir === null ? null : path.resolve(options.dataDir);
+  let dataDir: string | null = path.resolve('lab-data');
+  if (options.dataDir === null) dataDir = null;
+  else if (options.dataDir !== undefined) dataDir = path.resolve(options.dataDir);
   return { routers, portBase, dataDir, host: options.host ?? '127.0.0.1', clockMode: options.clockMode ?? 'real', clockStart: options.clockStart, realUplink: options.realUplink ?? false };
 }

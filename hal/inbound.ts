@@ -27,7 +27,7 @@ export type InboundFilter = (connection: InboundConnection, service: string | un
 
 export type ServiceHandler = (socket: Duplex, connection: InboundConnection) => void;
 
-/** What happened to a delivered connection, in network terms. */
+/** Outcome of a delivered connection, in network terms. */
 export type DeliveryResult =
   | { outcome: 'accepted'; service: string }
   | { outcome: 'no-link'; reason: string }
@@ -43,7 +43,7 @@ interface Registration {
 
 const CONNECTION_INFO = Symbol('vigor-sim inbound connection');
 
-/** The virtual connection a socket was delivered with, for services that log or filter by source. */
+/** Returns the virtual connection a socket was delivered with, for services that log or filter by source. */
 export function connectionOf(socket: object): InboundConnection | undefined {
   return (socket as { [CONNECTION_INFO]?: InboundConnection })[CONNECTION_INFO];
 }
@@ -64,7 +64,7 @@ export class Inbound {
   private pingResponder: (connection: Omit<InboundConnection, 'localPort'>) => boolean = () => true;
 
   /**
-   * @param linkReady tells whether packets can arrive on a port: link up and, for a WAN, an address.
+   * @param linkReady returns whether packets can arrive on a port: link up and, for a WAN, an address.
    */
   constructor(private readonly linkReady: (port: PortName) => boolean) {}
 

@@ -14,10 +14,10 @@ export type AddressRequest =
   | { mode: 'static'; ip: string; prefixLength: number; gateway: string; dns: string[] }
   | { mode: 'pppoe'; username: string; password: string };
 
-/** Answer of the network behind a WAN port to an address request. */
+/** Reply of the network behind a WAN port to an address request. */
 export type Lease = Omit<WanAddress, 'since' | 'mode'>;
 
-/** What serves the line behind each WAN port, implemented by the lab ISP (or the real network). */
+/** Provider of the line behind each WAN port: the lab ISP, or the real network. */
 export interface UplinkProvider {
   /** Returns an address for the port, or throws an UplinkError saying why none is given. */
   lease(port: WanPortName, request: AddressRequest): Promise<Lease>;
@@ -83,13 +83,13 @@ export class Uplink {
     this.provider?.release(port);
   }
 
-  /** The line drops the WAN's session (an ISP reconnect); the firmware dials again. */
+  /** Drops the WAN's session as the line does on an ISP reconnect, so the firmware dials again. */
   dropLine(port: WanPortName): void {
     if (this.ports.address(port) === null) return;
     this.ports.setAddress(port, null, 'line-drop');
   }
 
-  /** The WAN outbound traffic leaves through: WAN1 while it has an address, else WAN2. */
+  /** Returns the WAN outbound traffic leaves through: WAN1 while it has an address, else WAN2. */
   activeWan(): WanPortName {
     const wan = WAN_PORTS.find((port) => this.ports.address(port) !== null);
     if (!wan) throw new NetworkError('ENETUNREACH', 'Network unreachable: no WAN is connected, so the router has no route to the Internet');
@@ -126,7 +126,7 @@ export class Uplink {
     });
   }
 
-  /** An HTTP agent whose connections go through this uplink, for HTTP clients of the firmware. */
+  /** Creates an HTTP agent whose connections go through this uplink, for HTTP clients of the firmware. */
   httpAgent(options: AgentOptions = {}, via?: WanPortName): HttpAgent {
     const agent = new HttpAgent({ keepAlive: false, ...options });
     agent.createConnection = ((connectOptions: { host?: string; port?: number }, callback: (error: Error | null, socket?: Socket) => void) => {
@@ -138,7 +138,7 @@ export class Uplink {
     return agent;
   }
 
-  /** An HTTPS agent whose connections go through this uplink; `tls.ca` sets the trusted CAs. */
+  /** Creates an HTTPS agent whose connections go through this uplink; `tls` sets the trusted CAs. */
   httpsAgent(tls: ConnectionOptions = {}, via?: WanPortName): HttpsAgent {
     const agent = new HttpsAgent({ keepAlive: false });
     agent.createConnection = ((connectOptions: ConnectionOptions & { host?: string; port?: number }, callback: (error: Error | null, socket?: Socket) => void) => {

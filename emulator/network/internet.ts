@@ -40,7 +40,7 @@ export interface PingResult {
 
 const CONNECTION_INFO = Symbol('vigor-sim internet connection');
 
-/** The connection a socket arrived with at an Internet service. */
+/** Returns the connection a socket arrived with at an Internet service. */
 export function internetConnectionOf(socket: object): ConnectionInfo | undefined {
   return (socket as { [CONNECTION_INFO]?: ConnectionInfo })[CONNECTION_INFO];
 }

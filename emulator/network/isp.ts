@@ -96,7 +96,7 @@ export class LabIsp {
     return { ip, prefixLength: 24, gateway: `${network}.1`, dns: [LAB_DNS_SERVER] };
   }
 
-  /** Called when a WAN gives its address back; a line set to change addresses forgets it. */
+  /** Releases a WAN's address; a line set to change addresses drops it and leases another next time. */
   release(routerId: string, wan: WanPortName): void {
     const key = lineKey(routerId, wan);
     if (!this.lineOptions(routerId, wan).newAddressOnReconnect) return;

@@ -25,7 +25,7 @@ const WAN_ORDER: Record<DdnsAccount['wan'], WanPortName[]> = {
   'WAN2-only': ['WAN2'],
 };
 
-/** The WAN an account sends through now, or undefined while none of its WANs has an address. */
+/** Returns the WAN an account sends through now, or undefined while none of its WANs has an address. */
 export function pickWan(hardware: RouterHardware, choice: DdnsAccount['wan']): WanPortName | undefined {
   return WAN_ORDER[choice].find((wan) => hardware.ports.address(wan) !== null);
 }
@@ -35,7 +35,7 @@ export function wansOf(choice: DdnsAccount['wan']): WanPortName[] {
   return WAN_ORDER[choice];
 }
 
-/** The host name an account registers; a DrayDDNS name may be given without its domain. */
+/** Returns the host name an account registers; a DrayDDNS name may be given without its domain. */
 export function fullHostname(account: DdnsAccount): string {
   const suffix = providerById(account.provider).domainSuffix;
   const domain = account.domain.trim().toLowerCase();

@@ -138,7 +138,7 @@ export class MailModule implements FirmwareModule<MailConfig> {
     if (query.error) {
       const advice = toOAuthError({ data: { payload: { error: query.error, error_description: query.errorDescription } }, output: { statusCode: 400 } }).advice;
       this.context.syslog.warning('Mail', `Authorization of ${label} failed: ${query.error} ${query.errorDescription ?? ''}`.trim());
-      return { ok: false, message: `The provider answered ${query.error}: ${query.errorDescription ?? ''}`.trim(), advice };
+      return { ok: false, message: `The provider returned ${query.error}: ${query.errorDescription ?? ''}`.trim(), advice };
     }
     if (!query.code) return { ok: false, message: 'The callback carries no authorization code. Start Authorize again. Nothing was changed.' };
 
@@ -154,7 +154,7 @@ export class MailModule implements FirmwareModule<MailConfig> {
     }
   }
 
-  /** An access token for a profile, refreshed when it expires within 5 minutes or when `renew` asks. */
+  /** Returns an access token for a profile, refreshed when it expires within 5 minutes or when `renew` is set. */
   async accessToken(index: number, renew = false): Promise<ProfileTokens> {
     const tokens = this.tokens.get(index);
     if (!tokens) throw new MailOAuthError('not_authorized', 'The profile is not authorized', 'Authorize the profile in Objects Setting >> SMS/Mail Service Object.', false);

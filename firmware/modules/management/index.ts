@@ -123,7 +123,7 @@ export class ManagementModule implements FirmwareModule<ManagementConfig> {
     return this.config().routerName;
   }
 
-  /** The management service behind a virtual port, as the current port setup assigns them. */
+  /** Returns the management service behind a virtual port, as the current port setup assigns them. */
   serviceAt(port: number): ManagementService | undefined {
     const ports = effectivePorts(this.config());
     return MANAGEMENT_SERVICES.find((service) => ports[service] === port);
@@ -193,7 +193,7 @@ export class ManagementModule implements FirmwareModule<ManagementConfig> {
     this.ddnsContext = ddns ? createSecureContext({ cert: ddns.chainPem, key: ddns.keyPem, ...versions }) : undefined;
   }
 
-  /** The DrayDDNS certificate for its own name while it is valid, else the router's own. */
+  /** Returns the TLS context for a name: the DrayDDNS certificate for its own name while valid, else the router's own. */
   private contextFor(servername: string): SecureContext | undefined {
     const ddns = this.ddnsCertificate;
     const valid = ddns && ddns.hostname === servername.toLowerCase() && ddns.notAfter > this.context.hardware.clock.now();
