@@ -5,9 +5,15 @@
  * be one that was acknowledged or the one being saved. Every alert that had reached the queue on
  * flash must still be there exactly once, with its Message-ID.
  *
- * The alerts go to the emulated Exchange Online (smtp.office365.com:587) through a mail profile
- * without authentication, so every attempt is a real SMTP dialogue through the router's WAN that
- * ends with Exchange's "530 5.7.57 Client not authenticated", a permanent failure.
+ * In the first test the alerts go to the emulated Exchange Online (smtp.office365.com:587) through
+ * a mail profile without authentication, so every attempt is a real SMTP dialogue through the
+ * router's WAN that ends with Exchange's "530 5.7.57 Client not authenticated", a permanent failure.
+ *
+ * In the second the alerts go through the emulated Gmail with the seeded account's password and are
+ * delivered, and the kills fall while they are being sent. The emulated Gmail runs in the killed
+ * process too. It writes each message to its mailbox file before it replies 250, and the mailbox
+ * drops a repeat of a Message-ID it holds. So when the queue sends again an alert whose 250 the kill
+ * cut off, the mailbox still holds it once: every alert must be in the Internet mailbox exactly once.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -26,6 +32,12 @@ const TOTAL_SAVES = 500;
 const SAVES_BEFORE_KILL = { min: 10, max: 60 };
 /** The armed kill comes after a random delay of up to this many ms, so it falls at a random point of the next save or two. */
 const KILL_JITTER_MS = 60;
+/** Kill cycles of the mailbox test; each saves a few settings and kills the lab while their alerts go out. */
+const DELIVERY_CYCLES = 12;
+const SAVES_PER_DELIVERY_CYCLE = 5;
+/** The kill comes up to this many ms after the last save, while the alerts are being sent. */
+const KILL_DURING_SENDS_MS = 400;
+const DRAIN_TIMEOUT_MS = 60_000;
 const MANAGEMENT = '/system-maintenance/management';
 const ALERT_SUBJECT = (routerName: string) => `[${routerName}] Configuration changed`;
 
@@ -67,7 +79,7 @@ describe('crash safety', () => {
     let killsDuringSave = 0;
 
     try {
-      await setUpAlertRule(lab.info.routers[0]!.lanUrl);
+      await setUpAlertRule(lab.info.routers[0]!.lanUrl, EXCHANGE_UNAUTHENTICATED);
 
       while (saves < TOTAL_SAVES) {
         cycles += 1;
@@ -144,19 +156,75 @@ describe('crash safety', () => {
     }
   });
 
-  // TODO: a mailbox check needs a mail server outside the killed process. The emulated Exchange
-  // runs inside it: it replies 250 before its mailbox file is written and keeps messages above 30 a
-  // minute in memory, so a SIGKILL loses mail the router correctly saw accepted. It also accepts
-  // mail only with an OAuth token, which needs an authorization through the emulated Entra ID.
-  test.skip('alerts reach mailbox exactly once (needs a receiver outside the lab)', () => {});
+  test('SIGKILL during alert sends: each alert reaches the mailbox once', async () => {
+    const data = tempDir();
+    const args = ['--data', data.path];
+    const routerDir = path.join(data.path, 'routers', 'r1');
+    let lab: CliLab | undefined = await startCliLab(build, args);
+    const seen = new Map<string, SeenAlert>();
+    let sendKills = 0;
+
+    try {
+      await setUpAlertRule(lab.info.routers[0]!.lanUrl, GMAIL_PROFILE);
+
+      for (let cycle = 1; cycle <= DELIVERY_CYCLES; cycle += 1) {
+        const running: CliLab = lab;
+        const agent = await loginAgent(running.info.routers[0]!.lanUrl.replace(/\/$/, ''));
+        const form = await managementForm(agent);
+        for (let number = 1; number <= SAVES_PER_DELIVERY_CYCLE; number += 1) {
+          const response = await agent.post(MANAGEMENT).type('form').send(formBody(form, { routerName: `mail-${cycle}-${number}` }));
+          expect(response.status).toBe(303);
+        }
+        // The saves are acknowledged, so their alerts are on flash; the kill falls while some are
+        // being sent. Every other cycle kills right after the router has recorded a 250, the
+        // moment at which a server that replied before writing would lose the message.
+        if (cycle % 2 === 0) await untilAnotherSent(routerDir);
+        else await new Promise((resolve) => setTimeout(resolve, Math.random() * KILL_DURING_SENDS_MS));
+        recordQueue(routerDir, seen);
+        if (readQueue(routerDir).some((alert) => alert.status === 'pending')) sendKills += 1;
+        running.child.kill('SIGKILL');
+        expect(await running.exit).toBe('SIGKILL');
+        lab = undefined;
+        lab = await startCliLab(build, args);
+      }
+
+      // Let the last lab send everything, then stop it so every mailbox write is done.
+      const deadline = Date.now() + DRAIN_TIMEOUT_MS;
+      while (readQueue(routerDir).some((alert) => alert.status === 'pending') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+      recordQueue(routerDir, seen);
+      lab.child.kill('SIGTERM');
+      await lab.exit;
+      lab = undefined;
+
+      const queue = readQueue(routerDir);
+      expect(queue.filter((alert) => alert.status !== 'sent').map((alert) => `${alert.subject}: ${alert.status} ${alert.lastError ?? ''}`)).toEqual([]);
+      const delivered = new Map<string, number>();
+      for (const message of readMailbox(data.path, 'internet.json')) {
+        if (message.folder === 'inbox' && message.messageId) delivered.set(message.messageId, (delivered.get(message.messageId) ?? 0) + 1);
+      }
+      const notDeliveredOnce = [...seen.values()].map((alert) => alert.messageId).filter((messageId) => delivered.get(messageId) !== 1);
+      expect(notDeliveredOnce).toEqual([]);
+      expect(seen.size).toBeGreaterThanOrEqual(DELIVERY_CYCLES * SAVES_PER_DELIVERY_CYCLE);
+      console.log(`crash safety: ${seen.size} alerts delivered once each across ${DELIVERY_CYCLES} kills, ${sendKills} of them with alerts still queued`);
+    } finally {
+      lab?.child.kill('SIGKILL');
+      await lab?.exit;
+      data.remove();
+    }
+  });
 });
 
-/** Sets up, through the web UI, a mail profile to Exchange and a rule that mails every configuration change. */
-async function setUpAlertRule(lanUrl: string): Promise<void> {
+/** A profile without authentication to Exchange, which rejects every message with 530: a permanent failure after a real SMTP dialogue. */
+const EXCHANGE_UNAUTHENTICATED = { name: 'alerts', auth: 'none', smtpServer: 'smtp.office365.com', smtpPort: '587', security: 'starttls', sender: 'router@contoso.example' };
+/** The seeded Gmail account with its password (Gmail takes AUTH LOGIN), so every alert is delivered. */
+const GMAIL_PROFILE = { name: 'alerts', auth: 'password', smtpServer: 'smtp.gmail.com', smtpPort: '587', security: 'starttls', sender: 'lab.alerts@gmail.com', username: 'lab.alerts@gmail.com', password: 'Alerts-Lab-2026!' };
+
+/** Sets up, through the web UI, a mail profile and a rule that mails every configuration change to an address outside the lab. */
+async function setUpAlertRule(lanUrl: string, profile: Record<string, string>): Promise<void> {
   const agent = await loginAgent(lanUrl.replace(/\/$/, ''));
 
   const profilePage = '/objects-setting/sms-mail-service-object?index=1';
-  await submit(agent, profilePage, 0, { name: 'alerts', auth: 'none', smtpServer: 'smtp.office365.com', smtpPort: '587', security: 'starttls', sender: 'router@contoso.example' });
+  await submit(agent, profilePage, 0, profile);
   await submit(agent, '/objects-setting/notification-object?index=1', 0, { name: 'changes', events: ['config.changed'] });
   await submit(agent, '/applications/sms-mail-alert', 0, { enabled_1: 'on', mailProfile_1: '1', recipients_1: 'noc@example.net', notificationObject_1: '1' });
 }
@@ -179,6 +247,18 @@ async function syslog(api: string, category: string): Promise<string[]> {
   const response = await fetch(`${api}/routers/r1/syslog?category=${category}`);
   const body = (await response.json()) as { entries: { message: string; severity: string }[] };
   return body.entries.filter((entry) => category !== 'Config' || entry.severity === 'error' || entry.severity === 'warning').map((entry) => entry.message);
+}
+
+/** Resolves as soon as the queue file shows one more sent alert than when it was called. */
+async function untilAnotherSent(routerDir: string): Promise<void> {
+  const sentCount = () => readQueue(routerDir).filter((alert) => alert.status === 'sent').length;
+  const before = sentCount();
+  const deadline = Date.now() + DRAIN_TIMEOUT_MS;
+  while (sentCount() === before && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
+}
+
+function readMailbox(dataDir: string, file: string): { folder: string; messageId: string | null }[] {
+  return (JSON.parse(readFileSync(path.join(dataDir, 'lab', 'mail', file), 'utf8')) as { messages: { folder: string; messageId: string | null }[] }).messages;
 }
 
 function readQueue(routerDir: string): QueuedAlert[] {

@@ -1,8 +1,8 @@
 /**
  * The router's OAuth 2.0 callback (/doc/mailOAuth.htm) and the DrayDDNS relay in front of it.
- * Completed authorizations go through the emulated Entra ID: the test signs in on its pages as the
- * administrator's browser would, through the lab's port forward, and hands the code that comes back
- * through the relay to the router. Then it replays states and codes, swaps them between profiles,
+ * Completed authorizations go through the emulated Entra ID and Google: the test signs in on their
+ * pages as the administrator's browser would, and hands the code that comes back through the relay
+ * to the router. Then it replays states and codes, swaps them between profiles,
  * and sends callbacks with states that were never issued, have expired or belong to a session that
  * has ended. The relay must forward only to router names in drayddns.com.
  */
@@ -12,6 +12,7 @@ import type { DdnsConfig, MailConfig, ProfileTokens } from '../../firmware';
 import { emptyProfile } from '../../firmware';
 import { formBody, pageText, postForms } from '../helpers/htmlForms';
 import { csrfTokenOf, loginAgent, routerOrigin, startTestLab } from '../helpers/lab';
+import { createGoogleClient, googleSignIn, LabBrowser, proxyAgent } from '../services/identity/identityLab';
 
 type Agent = ReturnType<typeof request.agent>;
 
@@ -20,6 +21,11 @@ const USER = 'alerts@contosolab.onmicrosoft.com';
 const PASSWORD = 'Alerts-Lab-2026!';
 const RELAY_URI = 'https://oauth2.drayddns.com/doc/mailOAuth.htm';
 const PROFILE_PAGE = '/objects-setting/sms-mail-service-object';
+/** The seeded Google account that is a test user of the seeded project. */
+const GOOGLE_USER = { email: 'lab.alerts@gmail.com', password: 'Alerts-Lab-2026!' };
+/** Mail profiles set up for Google. */
+const GOOGLE_FIRST = 3;
+const GOOGLE_SECOND = 4;
 
 let lab: Lab;
 let url: string;
@@ -45,6 +51,10 @@ beforeAll(async () => {
   const oauthProfile = (name: string) => ({ ...emptyProfile(), name, auth: 'oauth2' as const, smtpServer: 'smtp.office365.com', sender: USER, oauth: { provider: 'microsoft' as const, clientId: app.appId, clientSecret: app.secret, tenantId: app.tenantId } });
   mail.profiles[0] = oauthProfile('first');
   mail.profiles[1] = oauthProfile('second');
+  const client = await createGoogleClient(lab);
+  const googleProfile = (name: string) => ({ ...emptyProfile(), name, auth: 'oauth2' as const, smtpServer: 'smtp.gmail.com', sender: GOOGLE_USER.email, oauth: { provider: 'google' as const, clientId: client.clientId, clientSecret: client.clientSecret, tenantId: '' } });
+  mail.profiles[GOOGLE_FIRST - 1] = googleProfile('google first');
+  mail.profiles[GOOGLE_SECOND - 1] = googleProfile('google second');
   await firmware.store.update({ ddns, mail }, 'test');
   admin = await loginAgent(url);
 });
@@ -124,6 +134,78 @@ describe('completed authorization', () => {
     expect(pageText(response.text)).toMatch(/The token request failed with invalid_grant: AADSTS501481/);
     expect(tokens(1)).toEqual(before);
     expect(tokens(2)).toBeUndefined();
+  });
+});
+
+describe('completed authorization with Google', () => {
+  let first: { state: string; code: string; query: string };
+
+  beforeAll(async () => {
+    first = await authorizeWithGoogle(GOOGLE_FIRST);
+  });
+
+  test('relay forwards to the router name', () => {
+    expect(first.query).toContain(`state=${encodeURIComponent(first.state)}`);
+  });
+
+  test('valid callback stores tokens', async () => {
+    const response = await callback(first.query);
+
+    expect(response.status).toBe(200);
+    expect(pageText(response.text)).toContain(GOOGLE_USER.email);
+    expect(tokens(GOOGLE_FIRST)?.account).toBe(GOOGLE_USER.email);
+    expect(tokens(GOOGLE_FIRST)?.refreshToken).not.toBe('');
+  });
+
+  test('replayed callback is rejected', async () => {
+    const before = tokens(GOOGLE_FIRST);
+
+    const response = await callback(first.query);
+
+    expect(response.status).toBe(400);
+    expect(pageText(response.text)).toContain('The state is unknown, already used or older than 10 minutes');
+    expect(tokens(GOOGLE_FIRST)).toEqual(before);
+  });
+
+  test('replayed code with new state is rejected', async () => {
+    const before = tokens(GOOGLE_FIRST);
+    const state = await startAuthorization(GOOGLE_FIRST);
+
+    const response = await callback(new URLSearchParams({ code: first.code, state, scope: 'https://mail.google.com/' }).toString());
+
+    expect(response.status).toBe(400);
+    expect(pageText(response.text)).toMatch(/The token request failed with invalid_grant: Bad Request/);
+    expect(tokens(GOOGLE_FIRST)).toEqual(before);
+  });
+
+  test('code of another profile is rejected', async () => {
+    const before = tokens(GOOGLE_FIRST);
+    const second = await authorizeWithGoogle(GOOGLE_SECOND);
+    // The code was issued for the other profile's PKCE challenge; this profile's pending authorization has another verifier.
+    const state = await startAuthorization(GOOGLE_FIRST);
+
+    const response = await callback(new URLSearchParams({ code: second.code, state, scope: 'https://mail.google.com/' }).toString());
+
+    expect(response.status).toBe(400);
+    expect(pageText(response.text)).toMatch(/The token request failed with invalid_grant: Invalid code verifier\./);
+    expect(tokens(GOOGLE_FIRST)).toEqual(before);
+    expect(tokens(GOOGLE_SECOND)).toBeUndefined();
+  });
+
+  test('cancelled consent leaves the profile unauthorized', async () => {
+    const page = await admin.get(`${PROFILE_PAGE}?index=${GOOGLE_SECOND}`).expect(200);
+    const start = await admin.get(`${PROFILE_PAGE}/authorize`).query({ index: GOOGLE_SECOND, _csrf: csrfTokenOf(page.text) }).expect(302);
+    const browser = new LabBrowser(proxyAgent(lab));
+    const toRelay = await googleSignIn(browser, start.headers.location!, GOOGLE_USER, { consent: 'cancel' });
+    const toRouter = await browser.get(toRelay.location!);
+    const query = new URL(toRouter.location!).search.slice(1);
+    expect(new URLSearchParams(query).get('error')).toBe('access_denied');
+
+    const response = await callback(query);
+
+    expect(response.status).toBe(400);
+    expect(pageText(response.text)).toMatch(/access_denied/);
+    expect(tokens(GOOGLE_SECOND)).toBeUndefined();
   });
 });
 
@@ -283,6 +365,24 @@ async function registerApp(): Promise<{ appId: string; secret: string; tenantId:
   await api.post(`${base}/apps/${appId}/admin-consent`).expect(200);
   const tenant = (await api.get(base).expect(200)).body as { id: string };
   return { appId, secret: secret.value, tenantId: tenant.id };
+}
+
+/**
+ * Authorizes a Google profile as the administrator's browser does, through the lab proxy as an
+ * Internet host: Authorize on the router, Google's sign-in and consent pages, and the relay.
+ */
+async function authorizeWithGoogle(profile: number): Promise<{ state: string; code: string; query: string }> {
+  const page = await admin.get(`${PROFILE_PAGE}?index=${profile}`).expect(200);
+  const start = await admin.get(`${PROFILE_PAGE}/authorize`).query({ index: profile, _csrf: csrfTokenOf(page.text) }).expect(302);
+  expect(new URL(start.headers.location!).host).toBe('accounts.google.com');
+
+  const browser = new LabBrowser(proxyAgent(lab));
+  const toRelay = await googleSignIn(browser, start.headers.location!, GOOGLE_USER);
+  if (!toRelay.location?.startsWith(`${RELAY_URI}?`)) throw new Error(`Google sign-in ended with HTTP ${toRelay.status}: ${pageText(toRelay.text).slice(0, 300)}`);
+  const relayed = await browser.get(toRelay.location);
+  const toRouter = new URL(relayed.location!);
+  expect(toRouter.origin).toBe('https://r1.drayddns.com');
+  return { state: toRouter.searchParams.get('state')!, code: toRouter.searchParams.get('code')!, query: toRouter.search.slice(1) };
 }
 
 /** Presses Authorize on the profile page and returns the state of the provider URL it redirects to. */

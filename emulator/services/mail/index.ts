@@ -27,7 +27,7 @@ export interface MailDependencies {
   ca: LabCa;
   clock: Clock;
   logger: Logger;
-  /** Lab data directory; mailboxes go to `<data>/lab/mail/`. Null keeps them in memory. */
+  /** Lab data directory; mailboxes go to `<data>/lab/mail/`, held-back messages to `<data>/lab/mail-held.json`. Null keeps them in memory. */
   dataDir: string | null;
   identity(): IdentityDirectory | undefined;
   /** Where each SMTP session is recorded, with the router whose WAN address is the client. */
@@ -74,7 +74,7 @@ const SMTP_SERVICES: { dialect: Dialect; ports: SmtpPort[] }[] = [
 export async function startMailServices(deps: MailDependencies, issueTime: Date): Promise<MailService> {
   const logger = deps.logger.child({ service: 'mail' });
   const store = await MailStore.open(deps.dataDir ? path.join(deps.dataDir, 'lab', 'mail') : null, logger);
-  const delivery = new MailDelivery(store, deps.identity, deps.clock, logger);
+  const delivery = await MailDelivery.open(store, deps.dataDir ? path.join(deps.dataDir, 'lab', 'mail-held.json') : null, deps.identity, deps.clock, logger);
   const settings: MailSettings = { basicAuth: Object.fromEntries(SMTP_SERVICES.map(({ dialect }) => [dialect.name, dialect.basicAuth])) };
   const servers = new Map<string, SmtpServerHandle>();
   const endpoints: SmtpEndpoint[] = [];
@@ -87,7 +87,7 @@ export async function startMailServices(deps: MailDependencies, issueTime: Date)
       now: () => deps.clock.now(),
       basicAuth: () => settings.basicAuth[dialect.name] ?? false,
       limits: dialect.submissionLimits ? new SubmissionLimits(EXCHANGE_LIMITS) : undefined,
-      deliver: (message) => delivery.schedule(message, dialect.host),
+      deliver: (message) => delivery.accept(message, dialect.host),
       logger: logger.child({ smtp: dialect.name }),
       timeline: deps.timeline,
       routerAt: deps.routerAt,
@@ -109,7 +109,7 @@ export async function startMailServices(deps: MailDependencies, issueTime: Date)
     for (const server of servers.values()) server.stop();
     for (const site of sites) site.close();
     delivery.close();
-    await store.flush();
+    await Promise.all([store.flush(), delivery.flush()]);
   };
   return { store, settings, delivery, endpoints, servers, close: () => (closing ??= close()) };
 }

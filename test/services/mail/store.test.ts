@@ -2,7 +2,7 @@
  * The lab's mailboxes: mail kept across a restart of a lab with a data directory, one file per
  * mailbox under <data>/lab/mail/, a damaged file set aside, and the message filters.
  */
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
 import { MailStore } from '../../../emulator/services/mail/store/mailStore';
@@ -37,6 +37,68 @@ test('mail survives a lab restart', async () => {
       const [message] = second.lab.services.mail!.store.messages('bob@contoso.example', { subject: 'kept across restarts' });
       expect(message?.text).toContain('Hello from the mail tests.');
       expect(Buffer.from(message!.raw, 'base64').toString()).toContain('Subject: kept across restarts');
+    } finally {
+      await second.stop();
+    }
+  } finally {
+    data.remove();
+  }
+});
+
+test('250 comes after the mailbox file is written', async () => {
+  const data = tempDir();
+  const mail = await startMailLab({ dataDir: data.path });
+  try {
+    const wire = await secureSession(mail.lab, 'smtp.office365.com');
+    await wire.send(`AUTH XOAUTH2 ${xoauth2('alice@contoso.example', await mail.identity.token('alice@contoso.example', { issuedAt: mail.lab.clock.now() }))}`);
+    await wire.send('MAIL FROM:<alice@contoso.example>');
+    await wire.send('RCPT TO:<bob@contoso.example>');
+    await wire.send('DATA');
+    const reply = await wire.send(`${messageSource('alice@contoso.example', 'bob@contoso.example', 'on disk before 250')}\r\n.`);
+    expect(reply[0]).toMatch(/^250 2\.0\.0 OK/);
+    // Read at once, with no wait: a process killed right after the 250 would keep this file.
+    const file = JSON.parse(readFileSync(path.join(data.path, 'lab', 'mail', 'bob@contoso.example.json'), 'utf8')) as { messages: { subject: string }[] };
+    expect(file.messages.map((message) => message.subject)).toEqual(['on disk before 250']);
+    await wire.close();
+  } finally {
+    await mail.stop();
+    data.remove();
+  }
+});
+
+test('held-back message is delivered after a restart', async () => {
+  const data = tempDir();
+  try {
+    const first = await startMailLab({ dataDir: data.path });
+    const wire = await secureSession(first.lab, 'smtp.office365.com');
+    await wire.send(`AUTH XOAUTH2 ${xoauth2('frank@fabrikam.example', await first.identity.token('frank@fabrikam.example', { issuedAt: first.lab.clock.now() }))}`);
+    const replies: string[] = [];
+    for (let index = 1; index <= 31; index += 1) {
+      await wire.send('MAIL FROM:<frank@fabrikam.example>');
+      await wire.send('RCPT TO:<bob@contoso.example>');
+      await wire.send('DATA');
+      replies.push((await wire.send(`${messageSource('frank@fabrikam.example', 'bob@contoso.example', `held ${index}`)}\r\n.`))[0]!);
+    }
+    await wire.close();
+    expect(replies.every((reply) => reply.startsWith('250 2.0.0 OK'))).toBe(true);
+    expect(first.lab.services.mail!.delivery.pending).toBe(1);
+    const heldFile = JSON.parse(readFileSync(path.join(data.path, 'lab', 'mail-held.json'), 'utf8')) as { held: { envelope: { rcptTo: string[] } }[] };
+    expect(heldFile.held.map((message) => message.envelope.rcptTo)).toEqual([['bob@contoso.example']]);
+    await first.stop();
+
+    const second = await startMailLab({ dataDir: data.path, clockStart: first.lab.clock.now() });
+    try {
+      const store = second.lab.services.mail!.store;
+      expect(store.messages('bob@contoso.example', { subject: 'held 31' })).toEqual([]);
+      expect(second.lab.services.mail!.delivery.pending).toBe(1);
+      await second.lab.clock.advance(60_000);
+      expect(await store.waitFor('bob@contoso.example', { subject: 'held 31' }, 5000)).not.toBeNull();
+      // The message leaves the held-messages file once its last mailbox copy is written.
+      for (let round = 0; round < 100 && second.lab.services.mail!.delivery.pending > 0; round += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(second.lab.services.mail!.delivery.pending).toBe(0);
+      await second.lab.services.mail!.delivery.flush();
+      expect(JSON.parse(readFileSync(path.join(data.path, 'lab', 'mail-held.json'), 'utf8'))).toEqual({ held: [] });
+      expect(store.messages('bob@contoso.example', { subject: 'held ' })).toHaveLength(31);
     } finally {
       await second.stop();
     }

@@ -25,7 +25,8 @@ export interface SmtpContext {
   basicAuth(): boolean;
   /** Exchange Online's submission limits; undefined for a provider without them. */
   limits?: SubmissionLimits;
-  deliver(delivery: Delivery): void;
+  /** Resolves once the message is durable; the server replies 250 only then. */
+  deliver(delivery: Delivery): Promise<void>;
   logger: Logger;
   /** Where each session's dialogue summary is recorded when it closes. */
   timeline?: Timeline;

@@ -2,6 +2,7 @@
  * The steps of a submission server after DATA. It checks Send As (Exchange rejects a foreign From,
  * Gmail rewrites it) and the daily recipient quota, adds its Received header and a missing
  * Message-ID, and hands the message to delivery, which waits when the per-minute rate is exceeded.
+ * The result comes once the message is on disk.
  */
 import { randomBytes } from 'node:crypto';
 import type { MailboxInfo } from '../../identity/contract';
@@ -62,7 +63,7 @@ export async function submitMessage(context: SmtpContext, submitted: Submitted):
   );
 
   const deliverAt = context.limits ? context.limits.deliveryTime(mailbox.address, now) : now;
-  context.deliver({ envelope: submitted.envelope, raw: joinMessage(message), sender: mailbox, clientAddress: submitted.clientAddress, deliverAt });
+  await context.deliver({ envelope: submitted.envelope, raw: joinMessage(message), sender: mailbox, clientAddress: submitted.clientAddress, deliverAt });
   return { ok: true, messageId, deliverAt };
 }
 
