@@ -230,8 +230,9 @@ describe('timeline of the mail flow', () => {
     expect(token.router).toBe('r1');
     expect(token.summary).toMatch(/-> 200$/);
 
-    const smtp = lab.timeline.query({ protocol: 'smtp' });
-    expect(smtp.some((event) => event.router === 'r1' && /AUTH XOAUTH2 as alerts@.* succeeded, 1 message accepted/.test(event.summary))).toBe(true);
+    // The session is recorded when it closes, which comes after the message is stored.
+    const smtpSession = () => lab.timeline.query({ protocol: 'smtp' }).some((event) => event.router === 'r1' && /AUTH XOAUTH2 as alerts@.* succeeded, 1 message accepted/.test(event.summary));
+    await waitFor(lab, smtpSession, 'the SMTP session in the timeline');
 
     const ddns = lab.timeline.query({ protocol: 'ddns' });
     expect(ddns.some((event) => event.router === 'r1' && /update of r1\.drayddns\.com -> 200 good/.test(event.summary))).toBe(true);
