@@ -52,7 +52,7 @@ describe('Exchange banner and EHLO', () => {
     const ehlo = await wire.send('EHLO client.example');
     await wire.close();
     expect(ehlo[0]).toMatch(/^250-[A-Z0-9]+\.outlook\.office365\.com Hello \[192\.0\.2\.100\]$/);
-    expect(ehlo.slice(1)).toEqual(['250-SIZE 157286400', '250-PIPELINING', '250-DSN', '250-ENHANCEDSTATUSCODES', '250-STARTTLS', '250-8BITMIME', '250 SMTPUTF8']);
+    expect(ehlo.slice(1)).toEqual(['250-SIZE 157286400', '250-PIPELINING', '250-DSN', '250-ENHANCEDSTATUSCODES', '250-STARTTLS', '250-8BITMIME', '250-BINARYMIME', '250-CHUNKING', '250 SMTPUTF8']);
   });
 
   test('EHLO after TLS offers AUTH', async () => {
@@ -62,7 +62,7 @@ describe('Exchange banner and EHLO', () => {
     expect(await wire.startTls()).toEqual(['220 2.0.0 SMTP server ready']);
     const ehlo = await wire.send('EHLO client.example');
     await wire.close();
-    expect(ehlo.slice(1)).toEqual(['250-SIZE 157286400', '250-PIPELINING', '250-DSN', '250-ENHANCEDSTATUSCODES', '250-AUTH LOGIN XOAUTH2', '250-8BITMIME', '250 SMTPUTF8']);
+    expect(ehlo.slice(1)).toEqual(['250-SIZE 157286400', '250-PIPELINING', '250-DSN', '250-ENHANCEDSTATUSCODES', '250-AUTH LOGIN XOAUTH2', '250-8BITMIME', '250-BINARYMIME', '250-CHUNKING', '250 SMTPUTF8']);
   });
 });
 

@@ -50,7 +50,7 @@ describe('Gmail greeting and EHLO', () => {
     await wire.connect();
     const ehlo = await wire.send('EHLO client.example');
     await wire.close();
-    expect(ehlo).toEqual(['250-smtp.gmail.com at your service, [192.0.2.100]', '250-SIZE 35882577', '250-8BITMIME', '250-STARTTLS', '250-ENHANCEDSTATUSCODES', '250-PIPELINING', '250 SMTPUTF8']);
+    expect(ehlo).toEqual(['250-smtp.gmail.com at your service, [192.0.2.100]', '250-SIZE 35882577', '250-8BITMIME', '250-STARTTLS', '250-ENHANCEDSTATUSCODES', '250-PIPELINING', '250-CHUNKING', '250 SMTPUTF8']);
   });
 
   test.each([587, 465])('EHLO after TLS on %i offers AUTH', async (port) => {
@@ -69,6 +69,7 @@ describe('Gmail greeting and EHLO', () => {
       '250-AUTH LOGIN PLAIN XOAUTH2 PLAIN-CLIENTTOKEN OAUTHBEARER XOAUTH',
       '250-ENHANCEDSTATUSCODES',
       '250-PIPELINING',
+      '250-CHUNKING',
       '250 SMTPUTF8',
     ]);
   });

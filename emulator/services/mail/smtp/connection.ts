@@ -1,10 +1,12 @@
 /**
  * One SMTP connection speaking a provider's dialect. smtp-server's SMTPConnection parses commands,
  * upgrades to TLS, checks MAIL and RCPT syntax and streams DATA. This subclass replaces the
- * commands whose replies or rules differ (greeting, EHLO, STARTTLS, AUTH, AUTH before MAIL), and
- * it rewrites the library's own replies into the dialect's catalogue.
- * NOTE: it overrides handler_* methods and send() of smtp-server 3.21; a major update of that
- * package needs this file checked.
+ * commands whose replies or rules differ (greeting, EHLO, STARTTLS, AUTH, AUTH before MAIL), adds
+ * BDAT (RFC 3030 CHUNKING, with BODY=BINARYMIME where the dialect offers it), and rewrites the
+ * library's own replies into the dialect's catalogue.
+ * NOTE: it overrides handler_* methods, send(), _resetSession() and _validateMailParams() of
+ * smtp-server 3.21, and chunking.ts switches the library's parser into a byte-count mode. A major
+ * update of that package needs both files checked.
  */
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
@@ -14,6 +16,7 @@ import type { MailboxInfo } from '../../identity/contract';
 import { rfc5322Date, type SmtpContext } from './context';
 import { checkBearerToken, checkPassword, type CredentialCheck } from './credentials';
 import { renderLines, type AuthFailure, type ReplyKey, type ReplyValues, type SaslMechanism } from './dialect';
+import { parseBdat, readChunk } from './chunking';
 import { replyError, translateLibraryReply } from './libraryReplies';
 import { SASL_MECHANISMS, type SaslSession } from './sasl';
 import { submitMessage } from './submission';
@@ -26,6 +29,16 @@ export interface AuthenticatedUser {
 }
 
 type Callback = () => void;
+
+/** The MAIL FROM command as smtp-server parses it. */
+type MailCommand = Parameters<SMTPConnection['_validateMailParams']>[0];
+
+/** A BDAT transaction: the chunks received so far, or the reply of the chunk that failed it. */
+interface ChunkedMessage {
+  pieces: Buffer[];
+  octets: number;
+  failure: ReplyKey | null;
+}
 
 /** Lines of one session's dialogue kept for the timeline; a longer session keeps its first lines. */
 const MAX_DIALOGUE_LINES = 60;
@@ -41,6 +54,8 @@ export class DialectConnection extends SMTPConnection {
   private authOutcome = 'no AUTH';
   private accepted = 0;
   private lastReply = '';
+  /** The current transaction's BDAT chunks; null until its first BDAT. */
+  private chunked: ChunkedMessage | null = null;
 
   constructor(
     server: SMTPServer,
@@ -49,7 +64,7 @@ export class DialectConnection extends SMTPConnection {
     private readonly context: SmtpContext,
   ) {
     super(server, socket, options);
-    this.values = { ...context.dialect.connectionNames(), clientAddress: this.remoteAddress, messageId: '' };
+    this.values = { ...context.dialect.connectionNames(), clientAddress: this.remoteAddress, messageId: '', octets: '' };
     this.log = context.logger.child({ connection: this.id, client: this.remoteAddress });
     this.log.info({ secure: this.secure, port: this.localPort }, 'SMTP connection opened');
   }
@@ -135,7 +150,39 @@ export class DialectConnection extends SMTPConnection {
   override handler_DATA(command: Buffer, callback: Callback): void {
     this.note('C: DATA');
     if (!this.user) return this.replyAndContinue('authRequired', callback);
+    // RFC 3030: DATA cannot follow BDAT in one transaction, and a BINARYMIME message needs BDAT.
+    if (this.chunked || this.session.envelope.bodyType === 'binarymime') return this.replyAndContinue('badSequence', callback);
     super.handler_DATA(command, callback);
+  }
+
+  /**
+   * Takes one chunk of the message (RFC 3030). After the chunk marked LAST, the message takes the
+   * path of DATA and gets the same final reply. A chunk that is rejected is still read and
+   * discarded, so that its octets are never parsed as commands.
+   */
+  handler_BDAT(command: Buffer, callback: Callback): void {
+    this.note(`C: ${command.toString().trim()}`);
+    const parser = this._parser;
+    if (!parser) return callback();
+    if (!this.offers('CHUNKING')) return this.replyAndContinue('unknownCommand', callback);
+
+    const chunk = parseBdat(command);
+    if (!chunk) {
+      // Without a valid size the end of the chunk is unknown, and the octets that follow would be
+      // parsed as commands. Exchange Server also drops the connection after this reply.
+      this.log.info({ command: command.toString().trim().slice(0, 80) }, 'BDAT with invalid arguments, closing the connection');
+      this.reply('invalidChunkArguments');
+      this.close();
+      return callback();
+    }
+
+    const rejection = this.chunkRejection();
+    const failure = rejection ? null : this.chunkFailure(chunk.size);
+    readChunk(parser, chunk.size, !rejection && !failure, callback, (octets, resume) => {
+      if (rejection) return this.replyAndContinue(rejection, resume);
+      if (failure) return this.failChunk(failure, chunk.last, resume);
+      this.receiveChunk(octets, chunk.last, resume);
+    });
   }
 
   override handler_QUIT(_command: Buffer, callback: Callback): void {
@@ -154,6 +201,23 @@ export class DialectConnection extends SMTPConnection {
     this.replyAndContinue('rset', callback);
   }
 
+  /** Resets the transaction as the library does, and discards any BDAT chunks (RSET, EHLO, a finished message). */
+  override _resetSession(): void {
+    super._resetSession();
+    this.chunked = null;
+  }
+
+  /** Accepts BODY=BINARYMIME where the dialect offers BINARYMIME; smtp-server accepts only 7BIT and 8BITMIME. */
+  override _validateMailParams(parsed: MailCommand): ReturnType<SMTPConnection['_validateMailParams']> {
+    const args = parsed.args;
+    const body = args ? args.BODY : undefined;
+    if (args && typeof body === 'string' && body.toUpperCase() === 'BINARYMIME' && this.offers('BINARYMIME')) {
+      const others = Object.fromEntries(Object.entries(args).filter(([name]) => name !== 'BODY'));
+      return super._validateMailParams({ ...parsed, args: others });
+    }
+    return super._validateMailParams(parsed);
+  }
+
   override handler_HELP(_command: Buffer, callback: Callback): void {
     this.replyAndContinue('help', callback);
   }
@@ -169,14 +233,76 @@ export class DialectConnection extends SMTPConnection {
     stream.on('end', () => {
       // An oversized message gets the library's 552, which send() turns into the dialect's.
       if (stream.sizeExceeded) return callback();
-      this.submit(Buffer.concat(chunks)).then(
-        (error) => callback(error),
-        (error: unknown) => {
-          this.log.error({ err: error }, 'Failed to accept a message');
-          callback(Object.assign(new Error('Error: internal server error'), { responseCode: 451 }));
-        },
-      );
+      this.acceptMessage(Buffer.concat(chunks), callback);
     });
+  }
+
+  /** Submits a whole message from DATA or BDAT; `callback` gets the error to reply with, or none for success. */
+  private acceptMessage(raw: Buffer, callback: (error?: Error | null) => void): void {
+    this.submit(raw).then(
+      (error) => callback(error),
+      (error: unknown) => {
+        this.log.error({ err: error }, 'Failed to accept a message');
+        callback(Object.assign(new Error('Error: internal server error'), { responseCode: 451 }));
+      },
+    );
+  }
+
+  /** Returns the reply for a BDAT outside a transaction that has its recipients, or null. */
+  private chunkRejection(): ReplyKey | null {
+    if (!this.user) return this.secure ? 'authRequired' : 'startTlsRequired';
+    if (!this.session.envelope.mailFrom) return 'needMail';
+    if (this.session.envelope.rcptTo.length === 0) return 'needRcpt';
+    return null;
+  }
+
+  /** Returns the reply that fails the transaction at a chunk of `size` octets, or null. */
+  private chunkFailure(size: number): ReplyKey | null {
+    if (this.chunked?.failure) return this.chunked.failure;
+    if ((this.chunked?.octets ?? 0) + size > this.context.dialect.maxMessageBytes) return 'messageTooBig';
+    return null;
+  }
+
+  /**
+   * Fails the transaction. The client must send no chunk after a failed one (RFC 3030), but a
+   * pipelining client may have sent some already, so they get the same reply until LAST or RSET.
+   */
+  private failChunk(failure: ReplyKey, last: boolean, resume: Callback): void {
+    this.chunked = { pieces: [], octets: 0, failure };
+    this.reply(failure);
+    if (last) this.endTransaction();
+    resume();
+  }
+
+  private receiveChunk(octets: Buffer, last: boolean, resume: Callback): void {
+    const chunked = this.chunked ?? { pieces: [], octets: 0, failure: null };
+    this.chunked = chunked;
+    chunked.pieces.push(octets);
+    chunked.octets += octets.length;
+    if (!last) {
+      this.values.octets = String(octets.length);
+      return this.replyAndContinue('chunkAccepted', resume);
+    }
+
+    this.acceptMessage(Buffer.concat(chunked.pieces), (error) => {
+      // The final reply as smtp-server sends it after DATA, so send() words it the same way.
+      if (error) this.send((error as Error & { responseCode?: number }).responseCode || 450, error.message);
+      else this.send(250, 'OK: message queued', 'DATA_OK');
+      this.endTransaction();
+      resume();
+    });
+  }
+
+  /** Ends the transaction as smtp-server does after the final reply to DATA. */
+  private endTransaction(): void {
+    this._transactionCounter += 1;
+    this._unrecognizedCommands = 0;
+    this._resetSession();
+  }
+
+  /** Whether the dialect's EHLO reply lists `keyword` in the connection's current TLS state. */
+  private offers(keyword: string): boolean {
+    return this.context.dialect.capabilities(this.secure).some((line) => line.split(' ')[0] === keyword);
   }
 
   /** Releases the connection's place in the per-mailbox connection limit. */

@@ -28,6 +28,8 @@ export interface ReplyValues {
   unixTime: string;
   /** Message-ID of the message just accepted, without angle brackets. */
   messageId: string;
+  /** Size in octets of the BDAT chunk just received. */
+  octets: string;
 }
 
 /** Every reply a dialect must provide. Keys name the situation, not the text. */
@@ -57,6 +59,10 @@ export type ReplyKey =
   | 'mailFromOk'
   | 'rcptToOk'
   | 'dataStart'
+  | 'chunkAccepted'
+  | 'invalidChunkArguments'
+  | 'badSequence'
+  | 'unsupportedBodyType'
   | 'messageAccepted'
   | 'messageTooBig'
   | 'sendAsDenied'

@@ -6,7 +6,9 @@
  * Submission" (learn.microsoft.com). The banner, the EHLO keywords and the 535, 550, 530 and 554
  * replies follow the live service.
  * NOTE: the 2xx, 354 and 5.5.x texts are those Exchange Server has long sent. No public document
- * lists them for Exchange Online, so details may differ.
+ * lists them for Exchange Online, so details may differ. The BDAT replies (250 2.6.0 per chunk,
+ * 501 5.5.4, 503 5.5.1 and 501 5.5.4 Unsupported BODY type) are the texts of Exchange Server's
+ * SmtpResponse class (Microsoft.Exchange.Data.Transport.Smtp).
  */
 import { randomBytes } from 'node:crypto';
 import type { AuthFailure, Dialect, ReplyCatalogue, ReplyKey, SaslMechanism } from './dialect';
@@ -60,6 +62,11 @@ const REPLIES: ReplyCatalogue = {
   mailFromOk: { code: 250, lines: ['2.1.0 Sender OK'] },
   rcptToOk: { code: 250, lines: ['2.1.5 Recipient OK'] },
   dataStart: { code: 354, lines: ['Start mail input; end with <CRLF>.<CRLF>'] },
+  chunkAccepted: { code: 250, lines: ['2.6.0 CHUNK received OK, {octets} octets'] },
+  invalidChunkArguments: { code: 501, lines: ['5.5.4 Invalid arguments'] },
+  // DATA after BDAT, or DATA for a message declared BODY=BINARYMIME.
+  badSequence: { code: 503, lines: ['5.5.1 Bad sequence of commands'] },
+  unsupportedBodyType: { code: 501, lines: ['5.5.4 Unsupported BODY type'] },
   messageAccepted: { code: 250, lines: ['2.0.0 OK <{messageId}> [Hostname={serverId}]'] },
   messageTooBig: { code: 552, lines: ['5.3.4 Message size exceeds fixed maximum message size'] },
   sendAsDenied: {
@@ -97,13 +104,9 @@ const FAILURE_REPLIES: Record<AuthFailure, ReplyKey> = {
   'no-identity': 'authFailed',
 };
 
-/**
- * EHLO keywords of the live service in its order, except BINARYMIME and CHUNKING: the service
- * offers them, but the lab's server does not implement BDAT, and a client such as Postfix would
- * use it when offered.
- */
-const CAPABILITIES_BEFORE_TLS = [`SIZE ${MAX_MESSAGE_BYTES}`, 'PIPELINING', 'DSN', 'ENHANCEDSTATUSCODES', 'STARTTLS', '8BITMIME', 'SMTPUTF8'];
-const CAPABILITIES_AFTER_TLS = [`SIZE ${MAX_MESSAGE_BYTES}`, 'PIPELINING', 'DSN', 'ENHANCEDSTATUSCODES', 'AUTH LOGIN XOAUTH2', '8BITMIME', 'SMTPUTF8'];
+/** EHLO keywords of the live service in its order. */
+const CAPABILITIES_BEFORE_TLS = [`SIZE ${MAX_MESSAGE_BYTES}`, 'PIPELINING', 'DSN', 'ENHANCEDSTATUSCODES', 'STARTTLS', '8BITMIME', 'BINARYMIME', 'CHUNKING', 'SMTPUTF8'];
+const CAPABILITIES_AFTER_TLS = [`SIZE ${MAX_MESSAGE_BYTES}`, 'PIPELINING', 'DSN', 'ENHANCEDSTATUSCODES', 'AUTH LOGIN XOAUTH2', '8BITMIME', 'BINARYMIME', 'CHUNKING', 'SMTPUTF8'];
 
 export const EXCHANGE_DIALECT: Dialect = {
   name: 'exchange',

@@ -52,6 +52,13 @@ const REPLIES: ReplyCatalogue = {
   mailFromOk: { code: 250, lines: ['2.1.0 OK {sessionId} - gsmtp'] },
   rcptToOk: { code: 250, lines: ['2.1.5 OK {sessionId} - gsmtp'] },
   dataStart: { code: 354, lines: ['Go ahead {sessionId} - gsmtp'] },
+  // NOTE: no public source shows Gmail's replies to BDAT, so these four are guesses in the form of
+  // Gmail's other replies. Gmail offers no BINARYMIME, so BODY=BINARYMIME is an unknown MAIL
+  // parameter and gets the 555 5.5.2 that Gmail sends for a MAIL syntax error.
+  chunkAccepted: { code: 250, lines: ['2.0.0 {octets} octets received {sessionId} - gsmtp'] },
+  invalidChunkArguments: { code: 501, lines: ['5.5.4 Invalid BDAT arguments. {sessionId} - gsmtp'] },
+  badSequence: { code: 503, lines: ['5.5.1 Bad sequence of commands. {sessionId} - gsmtp'] },
+  unsupportedBodyType: { code: 555, lines: ['5.5.2 Syntax error. {sessionId} - gsmtp'] },
   messageAccepted: { code: 250, lines: ['2.0.0 OK  {unixTime} {sessionId} - gsmtp'] },
   messageTooBig: {
     code: 552,
@@ -79,12 +86,11 @@ const REPLIES: ReplyCatalogue = {
 };
 
 /**
- * EHLO keywords of the live service in its order, except CHUNKING: Gmail offers it, but the lab's
- * server does not implement BDAT. PLAIN-CLIENTTOKEN and XOAUTH are listed as Gmail lists them,
- * but a client that picks one gets 504 5.7.4 because the lab does not implement them.
+ * EHLO keywords of the live service in its order. PLAIN-CLIENTTOKEN and XOAUTH are listed as Gmail
+ * lists them, but a client that picks one gets 504 5.7.4 because the lab does not implement them.
  */
-const CAPABILITIES_BEFORE_TLS = [`SIZE ${MAX_MESSAGE_BYTES}`, '8BITMIME', 'STARTTLS', 'ENHANCEDSTATUSCODES', 'PIPELINING', 'SMTPUTF8'];
-const CAPABILITIES_AFTER_TLS = [`SIZE ${MAX_MESSAGE_BYTES}`, '8BITMIME', 'AUTH LOGIN PLAIN XOAUTH2 PLAIN-CLIENTTOKEN OAUTHBEARER XOAUTH', 'ENHANCEDSTATUSCODES', 'PIPELINING', 'SMTPUTF8'];
+const CAPABILITIES_BEFORE_TLS = [`SIZE ${MAX_MESSAGE_BYTES}`, '8BITMIME', 'STARTTLS', 'ENHANCEDSTATUSCODES', 'PIPELINING', 'CHUNKING', 'SMTPUTF8'];
+const CAPABILITIES_AFTER_TLS = [`SIZE ${MAX_MESSAGE_BYTES}`, '8BITMIME', 'AUTH LOGIN PLAIN XOAUTH2 PLAIN-CLIENTTOKEN OAUTHBEARER XOAUTH', 'ENHANCEDSTATUSCODES', 'PIPELINING', 'CHUNKING', 'SMTPUTF8'];
 
 /**
  * JSON of the 334 challenge. XOAUTH2 uses Google's own form: status 401 for a token that is

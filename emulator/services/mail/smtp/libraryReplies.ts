@@ -23,6 +23,7 @@ export const LIBRARY_REPLIES: LibraryReply[] = [
   { code: 500, text: 'Error: command not recognized', key: 'unknownCommand' },
   { code: 354, text: 'End data with <CR><LF>.<CR><LF>', key: 'dataStart' },
   { code: 552, text: 'Error: message exceeds fixed maximum message size', prefix: true, key: 'messageTooBig' },
+  { code: 501, text: 'Invalid BODY parameter value', prefix: true, key: 'unsupportedBodyType' },
 ];
 
 /** Success replies the library sends with an enhanced-status context instead of a fixed text. */
