@@ -98,7 +98,7 @@ export class Ports extends EventEmitter {
   }
 
   get(name: PortName): PortState {
-    return structuredClone(this.mustGet(name));
+    return copyPortState(this.mustGet(name));
   }
 
   list(): PortState[] {
@@ -152,4 +152,14 @@ export class Ports extends EventEmitter {
     if (!state) throw new Error(`Unknown port "${name}"; valid ports are ${PORT_NAMES.join(', ')}`);
     return state;
   }
+}
+
+/**
+ * Copies a port state field by field. The Dashboard reads every port several times per request,
+ * and structuredClone of these small objects was 4% of its CPU time under load.
+ */
+function copyPortState(state: PortState): PortState {
+  const copy: PortState = { ...state, counters: { ...state.counters } };
+  if (state.address) copy.address = { ...state.address, dns: [...state.address.dns] };
+  return copy;
 }

@@ -34,6 +34,8 @@ export class ConfigStore extends EventEmitter {
   private readonly validateDocument;
   private readonly secretKey: Buffer;
   private current!: ConfigDocument;
+  /** Frozen copies of sections for read(), per document. A commit stores a new document, so they never go stale. */
+  private readonly frozenSections = new WeakMap<ConfigDocument, Map<string, unknown>>();
   private writing = Promise.resolve();
 
   constructor(
@@ -101,6 +103,22 @@ export class ConfigStore extends EventEmitter {
   get<T>(module: string): T {
     if (!(module in this.current)) throw new FirmwareError('NOT_FOUND', `No configuration section "${module}"`);
     return structuredClone(this.current[module]) as T;
+  }
+
+  /**
+   * Returns a section like get(), but shared and deeply frozen, so that changing it throws a
+   * TypeError. It is copied once per stored document, not per call, for code that reads the
+   * configuration at every request.
+   */
+  read<T>(module: string): T {
+    if (!(module in this.current)) throw new FirmwareError('NOT_FOUND', `No configuration section "${module}"`);
+    let sections = this.frozenSections.get(this.current);
+    if (!sections) {
+      sections = new Map();
+      this.frozenSections.set(this.current, sections);
+    }
+    if (!sections.has(module)) sections.set(module, deepFreeze(structuredClone(this.current[module])));
+    return sections.get(module) as T;
   }
 
   document(): ConfigDocument {
@@ -219,4 +237,12 @@ export class ConfigStore extends EventEmitter {
     this.validateDocument(document);
     return { document };
   }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
 }

@@ -52,7 +52,7 @@ export class AdminModule implements FirmwareModule<AdminConfig> {
   }
 
   async usesDefaultPassword(): Promise<boolean> {
-    const { passwordHash } = this.config();
+    const { passwordHash } = this.context.store.read<AdminConfig>(this.name);
     let known = this.defaultPasswordByHash.get(passwordHash);
     if (known === undefined) {
       known = await verifyPassword(FACTORY_ADMIN_PASSWORD, passwordHash);

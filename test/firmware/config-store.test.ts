@@ -176,3 +176,45 @@ describe('config store', () => {
     });
   });
 });
+
+describe('config store read', () => {
+  const lab = new Lab();
+  let router: TestRouter;
+
+  beforeEach(async () => {
+    router = await lab.boot({ dataDir: lab.tempDir() });
+  });
+
+  afterEach(async () => {
+    await lab.cleanup();
+  });
+
+  test('read equals get', () => {
+    expect(router.firmware.store.read<ManagementConfig>('management')).toEqual(router.firmware.store.get<ManagementConfig>('management'));
+  });
+
+  test('read result is frozen', () => {
+    const config = router.firmware.store.read<ManagementConfig>('management');
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(() => {
+      config.routerName = 'changed';
+    }).toThrow(TypeError);
+    expect(router.firmware.store.get<ManagementConfig>('management').routerName).not.toBe('changed');
+  });
+
+  test('read shares one copy per document', () => {
+    expect(router.firmware.store.read('management')).toBe(router.firmware.store.read('management'));
+  });
+
+  test('read follows an update', async () => {
+    const before = router.firmware.store.read<ManagementConfig>('management');
+    await router.firmware.store.update({ management: { ...router.firmware.store.get<ManagementConfig>('management'), routerName: 'ReadFollows' } }, 'test');
+    const after = router.firmware.store.read<ManagementConfig>('management');
+    expect(after.routerName).toBe('ReadFollows');
+    expect(before.routerName).not.toBe('ReadFollows');
+  });
+
+  test('read of unknown section throws', () => {
+    expect(() => router.firmware.store.read('nosuch')).toThrow(FirmwareError);
+  });
+});

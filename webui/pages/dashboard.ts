@@ -10,7 +10,7 @@ export const dashboardPage: PageView = {
       page,
       defaultPassword: await firmware.admin.usesDefaultPassword(),
       wans: wanStatuses(firmware),
-      lan: firmware.store.get<LanConfig>('lan').LAN1,
+      lan: firmware.store.read<LanConfig>('lan').LAN1,
       ports: firmware.hardware.ports.list(),
       leds: firmware.hardware.leds(),
       sensors: firmware.hardware.sensors.read(),

@@ -17,7 +17,7 @@ export interface WanStatus {
 const MODE_LABELS: Record<string, string> = { dhcp: 'DHCP Client', static: 'Static IP', pppoe: 'PPPoE' };
 
 export function wanStatuses(firmware: Firmware): WanStatus[] {
-  const config = firmware.store.get<WanConfig>('wan');
+  const config = firmware.store.read<WanConfig>('wan');
   const now = firmware.hardware.clock.now();
   return WAN_PORTS.map((name) => {
     const port = firmware.hardware.ports.get(name);

@@ -13,6 +13,7 @@ import type { AuthResult, HostnameEffect } from './rules';
 import type { ParsedAuthorization } from './basicAuth';
 import { checkAddress, checkHostname, checkPassword, checkUsername, ProviderInputError } from './input';
 import { HISTORY_CAPACITY, NO_FAULTS, type AccountRecord, type DdnsStore, type Faults, type HistoryEntry, type HostnameRecord, type ProviderState } from './store';
+import { VerifiedCredentials } from './verifiedCredentials';
 
 export interface ProviderDeps {
   dns: LabDns;
@@ -39,6 +40,8 @@ export interface HostnameView extends Omit<HostnameRecord, 'nochgTimes'> {
 }
 
 export class DdnsProvider {
+  private readonly verified = new VerifiedCredentials();
+
   constructor(
     readonly definition: ProviderDefinition,
     private readonly store: DdnsStore,
@@ -93,7 +96,12 @@ export class DdnsProvider {
     if (authorization.kind !== 'basic') return { auth: authorization.kind, account: undefined };
     const account = this.findAccount(authorization.credentials.username);
     if (!account) return { auth: 'unknown-user', account: undefined };
-    const matches = await verifyPassword(authorization.credentials.password, account.passwordHash);
+
+    const { username, password } = authorization.credentials;
+    const { passwordHash } = account;
+    if (this.verified.matches(username, passwordHash, password)) return { auth: 'ok', account };
+    const matches = await verifyPassword(password, passwordHash);
+    if (matches) this.verified.remember(username, passwordHash, password);
     return { auth: matches ? 'ok' : 'wrong-password', account };
   }
 

@@ -3,7 +3,7 @@
  * revokes the account's grants that hold Gmail scopes, as Google does.
  */
 import { randomInt } from 'node:crypto';
-import { hashPassword, verifyPassword } from '../identity/credentials';
+import { hashPassword, verifyPassword, type PasswordHasher } from '../identity/credentials';
 import { conflict, notFound } from '../identity/errors';
 import { checkDisplayName, checkEmailAddress, checkPassword } from '../identity/validation';
 import type { GoogleContext } from './context';
@@ -34,14 +34,14 @@ export class GoogleAccounts {
     throw notFound(field, `No lab Google account has the address "${email}"; lab accounts are ${this.list().map((entry) => entry.email).join(', ') || 'none'}.`);
   }
 
-  async create(input: NewAccount): Promise<GoogleAccount> {
+  async create(input: NewAccount, hash: PasswordHasher = hashPassword): Promise<GoogleAccount> {
     const email = checkEmailAddress(input.email, 'email');
     if (this.find(email)) throw conflict('email', `A lab Google account already has the address ${email}.`);
     const account: GoogleAccount = {
       id: `1${Array.from({ length: 20 }, () => randomInt(10)).join('')}`,
       email,
       displayName: checkDisplayName(input.displayName, 'displayName'),
-      passwordHash: await hashPassword(checkPassword(input.password, 'password')),
+      passwordHash: await hash(checkPassword(input.password, 'password')),
       enabled: true,
       sendAs: [],
       createdAt: this.context.now(),

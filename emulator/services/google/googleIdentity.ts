@@ -10,6 +10,7 @@ import { SignJWT } from 'jose';
 import type { Logger } from 'pino';
 import { BrowserSignIn, type Flow } from '../identity/browserSignIn';
 import { CodeStore } from '../identity/codes';
+import { hashSeedPassword } from '../identity/credentials';
 import type { IdentityKeys, SigningKey } from '../identity/keys';
 import { TokenSealer } from '../identity/sealer';
 import { StateFile } from '../identity/stateFile';
@@ -71,7 +72,7 @@ export class GoogleIdentity {
 
   private constructor(
     private readonly context: GoogleContext,
-    private readonly key: SigningKey,
+    private readonly key: Promise<SigningKey>,
     sealingKey: Buffer,
   ) {
     this.accounts = new GoogleAccounts(context);
@@ -108,11 +109,12 @@ export class GoogleIdentity {
     if (scopes.includes('https://www.googleapis.com/auth/userinfo.email')) Object.assign(claims, { email: account.email, email_verified: true });
     if (scopes.includes('https://www.googleapis.com/auth/userinfo.profile')) claims.name = account.displayName;
     if (nonce) claims.nonce = nonce;
-    return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: this.key.kid, typ: 'JWT' }).sign(this.key.privateKey);
+    const key = await this.key;
+    return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' }).sign(key.privateKey);
   }
 
   private async seed(): Promise<void> {
-    for (const account of SEED_ACCOUNTS) await this.accounts.create(account);
+    for (const account of SEED_ACCOUNTS) await this.accounts.create(account, hashSeedPassword);
     const project = this.projects.create(SEED_PROJECT);
     for (const user of SEED_PROJECT.testUsers) this.projects.addTestUser(project, user);
     this.context.file.data.seeded = true;

@@ -10,6 +10,15 @@ export const BASE64URL_ALPHABET = `${ALPHANUMERIC}-_`;
 
 /** scrypt cost parameters (N, r, p) and key length in bytes, as Node's defaults; about 50 ms per hash. */
 const SCRYPT = { N: 16384, r: 8, p: 1, keyLength: 32 };
+/**
+ * scrypt cost N for the seeded users' passwords, which docs/identity.md publishes, so a high cost
+ * would protect nothing. A hash costs about 3 ms instead of 50 ms, and an ephemeral lab seeds six
+ * users at every start. A password that a user sets later gets the full cost.
+ */
+const SEED_SCRYPT_N = 1024;
+
+/** Password hashing function: hashPassword, or hashSeedPassword for the published seed passwords. */
+export type PasswordHasher = (password: string) => Promise<string>;
 
 export function newGuid(): string {
   return randomUUID();
@@ -35,9 +44,18 @@ export function matchesSha256(hashHex: string, value: string): boolean {
 
 /** Hashes a password as `scrypt:N:r:p:<salt>:<key>` (base64). */
 export async function hashPassword(password: string): Promise<string> {
+  return hashWithCost(password, SCRYPT.N);
+}
+
+/** Hashes a published seed password in the same format as hashPassword, at the lower seed cost. */
+export async function hashSeedPassword(password: string): Promise<string> {
+  return hashWithCost(password, SEED_SCRYPT_N);
+}
+
+async function hashWithCost(password: string, N: number): Promise<string> {
   const salt = randomBytes(16);
-  const key = await scryptKey(password, salt, SCRYPT.N, SCRYPT.r, SCRYPT.p);
-  return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64'), key.toString('base64')].join(':');
+  const key = await scryptKey(password, salt, N, SCRYPT.r, SCRYPT.p);
+  return ['scrypt', N, SCRYPT.r, SCRYPT.p, salt.toString('base64'), key.toString('base64')].join(':');
 }
 
 /** Checks a password against a hash from hashPassword; a malformed hash never matches. */

@@ -1,7 +1,8 @@
 /**
  * The identity providers' keys: one RSA token-signing key per provider (RS256, as both publish in
  * their JWKS) and the AES key that seals opaque tokens. They are created once per data directory
- * and kept in `<data>/lab/identity-keys.json`, so tokens stay valid across lab restarts.
+ * and kept in `<data>/lab/identity-keys.json`, so tokens stay valid across lab restarts. An
+ * ephemeral lab creates new keys at every start.
  */
 import { createHash, createPublicKey, randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -19,8 +20,9 @@ export interface SigningKey {
 }
 
 export interface IdentityKeys {
-  microsoft: SigningKey;
-  google: SigningKey;
+  /** Settles once the key exists, which for an ephemeral lab can be after the lab is ready. */
+  microsoft: Promise<SigningKey>;
+  google: Promise<SigningKey>;
   sealingKey: Buffer;
 }
 
@@ -31,18 +33,37 @@ interface StoredKeys {
   sealingKey: string | null;
 }
 
+/**
+ * Loads the keys of a data directory, creating the missing ones, or creates the keys of an
+ * ephemeral lab (labDir null). Creating an RSA-2048 key takes about 150 ms of CPU on libuv's
+ * thread pool. A data directory waits for its new keys, so they are on disk before the lab is
+ * ready and nothing writes there after the lab stops. An ephemeral lab creates them in the
+ * background while it starts, and the first token or JWKS request waits for them.
+ */
 export async function loadIdentityKeys(labDir: string | null, now: number, logger: Logger): Promise<IdentityKeys> {
   const file = new StateFile<StoredKeys>(labDir && path.join(labDir, 'identity-keys.json'), () => ({ version: 1, microsoft: null, google: null, sealingKey: null }), now, logger);
   const stored = file.data;
-  stored.microsoft ??= await newPrivateJwk();
-  stored.google ??= await newPrivateJwk();
   stored.sealingKey ??= randomBytes(32).toString('base64');
-  file.save();
-  return {
-    microsoft: await signingKeyFrom(stored.microsoft),
-    google: await signingKeyFrom(stored.google),
+  const microsoftJwk = stored.microsoft ? Promise.resolve(stored.microsoft) : newPrivateJwk();
+  const googleJwk = stored.google ? Promise.resolve(stored.google) : newPrivateJwk();
+  const saved = Promise.all([microsoftJwk, googleJwk]).then(([microsoft, google]) => {
+    Object.assign(stored, { microsoft, google });
+    file.save();
+  });
+
+  const keys: IdentityKeys = {
+    microsoft: saved.then(() => signingKeyFrom(stored.microsoft!)),
+    google: saved.then(() => signingKeyFrom(stored.google!)),
     sealingKey: Buffer.from(stored.sealingKey, 'base64'),
   };
+  if (labDir) {
+    await Promise.all([keys.microsoft, keys.google]);
+  } else {
+    file.save();
+    // A failure surfaces at the first use of a key. This handler logs it and keeps it from being an unhandled rejection meanwhile.
+    Promise.all([keys.microsoft, keys.google]).catch((error: unknown) => logger.error({ err: error }, 'Creating the token-signing keys failed, so token requests fail until the lab restarts'));
+  }
+  return keys;
 }
 
 async function newPrivateJwk(): Promise<JWK> {

@@ -55,7 +55,8 @@ export class IdentityProviders implements IdentityDirectory {
   private async verifyMicrosoft(token: string, now: number): Promise<TokenVerification> {
     let payload: Record<string, unknown>;
     try {
-      ({ payload } = await jwtVerify(token, this.microsoft.tokens.signingKey.publicKey, { algorithms: ['RS256'], currentDate: new Date(now) }));
+      const { publicKey } = await this.microsoft.tokens.signingKey;
+      ({ payload } = await jwtVerify(token, publicKey, { algorithms: ['RS256'], currentDate: new Date(now) }));
     } catch (error) {
       return reject(...jwtFailure(error));
     }

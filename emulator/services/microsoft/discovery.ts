@@ -51,7 +51,8 @@ export function openIdConfigurationHandler(entra: EntraId): RequestHandler {
 }
 
 export function jwksHandler(entra: EntraId): RequestHandler {
-  return (_req, res) => {
-    res.json({ keys: [{ ...entra.tokens.signingKey.publicJwk, issuer: `${HOST}/{tenantid}/v2.0` }] });
+  return async (_req, res) => {
+    const { publicJwk } = await entra.tokens.signingKey;
+    res.json({ keys: [{ ...publicJwk, issuer: `${HOST}/{tenantid}/v2.0` }] });
   };
 }

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { CodeStore } from '../identity/codes';
+import { hashSeedPassword } from '../identity/credentials';
 import type { IdentityKeys } from '../identity/keys';
 import { TokenSealer } from '../identity/sealer';
 import { StateFile } from '../identity/stateFile';
@@ -86,7 +87,7 @@ export class EntraId {
 
   private async seed(): Promise<void> {
     const tenant = this.tenants.create(SEED_TENANT);
-    for (const user of SEED_USERS) await this.tenants.createUser(tenant, user);
+    for (const user of SEED_USERS) await this.tenants.createUser(tenant, user, hashSeedPassword);
     this.context.file.data.seeded = true;
     this.context.file.save();
   }

@@ -4,7 +4,7 @@
  * revoke sessions, block sign-in) or switch SMTP AUTH.
  */
 import { conflict, invalidInput, notFound } from '../identity/errors';
-import { hashPassword, newGuid, newTemporaryPassword, verifyPassword } from '../identity/credentials';
+import { hashPassword, newGuid, newTemporaryPassword, verifyPassword, type PasswordHasher } from '../identity/credentials';
 import { checkDisplayName, checkEmailAddress, checkPassword } from '../identity/validation';
 import type { EntraContext } from './context';
 import type { Tenant, User } from './model';
@@ -83,7 +83,7 @@ export class Tenants {
   }
 
   /** Creates a user; returns the password too when the lab generated it, because it is shown only once. */
-  async createUser(tenant: Tenant, input: NewUser): Promise<{ user: User; generatedPassword?: string }> {
+  async createUser(tenant: Tenant, input: NewUser, hash: PasswordHasher = hashPassword): Promise<{ user: User; generatedPassword?: string }> {
     const userPrincipalName = this.normaliseUpn(tenant, input.userPrincipalName);
     if (this.findUserAnywhere(userPrincipalName)) throw conflict('userPrincipalName', `A lab user already has the name ${userPrincipalName}.`);
     const displayName = checkDisplayName(input.displayName, 'displayName');
@@ -96,7 +96,7 @@ export class Tenants {
       userPrincipalName,
       displayName,
       mail: input.mailbox === false ? null : userPrincipalName,
-      passwordHash: await hashPassword(password),
+      passwordHash: await hash(password),
       accountEnabled: true,
       globalAdmin: input.globalAdmin ?? false,
       smtpAuthEnabled: null,

@@ -60,12 +60,13 @@ export interface AppTokenInput {
 
 export class MicrosoftTokens {
   constructor(
-    private readonly key: SigningKey,
+    private readonly key: Promise<SigningKey>,
     private readonly sealer: TokenSealer,
     private readonly now: () => number,
   ) {}
 
-  get signingKey(): SigningKey {
+  /** Settles once the key exists, which in an ephemeral lab can be after the lab is ready. */
+  get signingKey(): Promise<SigningKey> {
     return this.key;
   }
 
@@ -157,8 +158,9 @@ export class MicrosoftTokens {
     };
   }
 
-  private sign(claims: Record<string, unknown>): Promise<string> {
-    return new SignJWT(claims).setProtectedHeader({ typ: 'JWT', alg: 'RS256', kid: this.key.kid }).sign(this.key.privateKey);
+  private async sign(claims: Record<string, unknown>): Promise<string> {
+    const key = await this.key;
+    return new SignJWT(claims).setProtectedHeader({ typ: 'JWT', alg: 'RS256', kid: key.kid }).sign(key.privateKey);
   }
 }
 

@@ -115,12 +115,12 @@ export class ManagementModule implements FirmwareModule<ManagementConfig> {
 
   /** Idle time after which a web session ends, in milliseconds, or null when auto-logout is off. */
   sessionIdleMs(): number | null {
-    const config = this.config();
+    const config = this.context.store.read<ManagementConfig>(this.name);
     return config.disableAutoLogout ? null : config.autoLogoutMinutes * 60_000;
   }
 
   routerName(): string {
-    return this.config().routerName;
+    return this.context.store.read<ManagementConfig>(this.name).routerName;
   }
 
   /** Returns the management service behind a virtual port, as the current port setup assigns them. */

@@ -3,7 +3,7 @@
  * survive JSON) and the fields mailparser reads from it, so that lists and searches need no parse.
  */
 import { randomUUID } from 'node:crypto';
-import { simpleParser, type AddressObject } from 'mailparser';
+import type { AddressObject } from 'mailparser';
 
 export type Folder = 'inbox' | 'sent';
 
@@ -71,6 +71,8 @@ export function rawSource(message: StoredMessage): Buffer {
 
 /** Parses a message once; the copies for each mailbox share the result. */
 export async function parseMessage(raw: Buffer): Promise<Omit<StoredMessage, 'id' | 'mailbox' | 'folder' | 'receivedAt' | 'envelope' | 'submission'>> {
+  // Loaded on first use, because mailparser and html-to-text take about 50 ms to load.
+  const { simpleParser } = await import('mailparser');
   // skipImageLinks keeps cid: references as they are instead of turning them into data: URLs.
   const parsed = await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true });
   return {
