@@ -3,11 +3,12 @@
  * the emulated services, every router, and the console with its API. `Lab.start` resolves once
  * everything listens; `stop` flushes flash and closes every listener.
  */
+import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
-import { Clock, type ClockMode, type WanPortName } from '../hal';
+import { Clock, type WanPortName } from '../hal';
 import { createConsoleApp } from './console/app';
 import { listenOn } from './listen';
 import { acquireDataDirLock, type DataDirLock } from './lock';
@@ -23,31 +24,14 @@ import { realLine } from './network/realLine';
 import { fromInbound, LabNetwork, type Place } from './network/network';
 import { LabProxy } from './network/proxy';
 import { LoopbackSwitch } from './network/switch';
-import { consolePort, DEFAULT_PORT_BASE, highestPort, internetProxyPort, routerPorts, serviceForwardPorts } from './portPlan';
+import { consolePort, internetProxyPort, routerPorts, serviceForwardPorts } from './portPlan';
+import { normaliseOptions, type LabOptions, type NormalisedOptions } from './labOptions';
 import { buildReadyInfo, type ReadyInfo } from './ready';
 import { RouterDevice } from './router';
 import { startServices, type Services } from './services';
 import { Timeline } from './timeline';
 
-export const MAX_ROUTERS = 200;
-
-export interface LabOptions {
-  /** Number of routers, 1 to MAX_ROUTERS. */
-  routers?: number;
-  /** Data directory; null runs an ephemeral lab that keeps nothing. */
-  dataDir?: string | null;
-  portBase?: number;
-  /** Address every listener binds to; the lab only serves loopback. */
-  host?: string;
-  clockMode?: ClockMode;
-  /** Lab time at start, ms since the epoch; defaults to the host's time. */
-  clockStart?: number;
-  /** Send the routers' outbound traffic to the host's real network instead of the emulated Internet. */
-  realUplink?: boolean;
-  logger?: Logger;
-}
-
-type NormalisedOptions = Required<Omit<LabOptions, 'logger' | 'clockStart'>> & { clockStart?: number };
+export { MAX_ROUTERS, type LabOptions } from './labOptions';
 
 export type { ReadyInfo };
 
@@ -68,6 +52,11 @@ export class Lab {
   private consoleServer: Server | undefined;
   private lock: DataDirLock | undefined;
   private stopped = false;
+  /** Removes the Internet hosts of the routers' public WAN addresses and stops publishing them. */
+  private unpublishWanAddresses: (() => void)[] = [];
+  private reloadRunning = false;
+  /** Emits `reloaded` after `reload` has started new services and routers, so that holders of old ones can switch. */
+  readonly events = new EventEmitter();
 
   private constructor(
     readonly options: NormalisedOptions,
@@ -137,6 +126,58 @@ export class Lab {
     router.hardware.uplink.dropLine(wan);
   }
 
+  /** Whether `reload` is running. The console replies 503 to requests meanwhile. */
+  get reloading(): boolean {
+    return this.reloadRunning;
+  }
+
+  /**
+   * Stops the services and routers (their writes reach the data directory first), runs `prepare`,
+   * for example to replace the files of the data directory, then starts new services and routers
+   * from the files. The console, the proxies and the port forwards keep listening on their ports.
+   * When `prepare` throws, the lab starts again from whatever `prepare` left and the error is
+   * raised. When the new start fails and `undo` is given, the lab stops again, runs `undo` and
+   * starts once more, then raises the error of the failed start.
+   */
+  async reload(prepare: () => Promise<void>, undo?: () => Promise<void>): Promise<void> {
+    if (this.reloadRunning) throw new Error('The lab is already reloading; wait for that reload to finish');
+    if (this.stopped) throw new Error('The lab has stopped and cannot reload');
+    this.reloadRunning = true;
+    try {
+      this.logger.info('Lab reload: stopping services and routers');
+      await this.stopServicesAndRouters();
+      let prepareError: unknown;
+      try {
+        await prepare();
+      } catch (error) {
+        prepareError = error;
+      }
+      try {
+        await this.startServicesAndRouters();
+      } catch (startError) {
+        if (!undo) throw startError;
+        this.logger.error({ err: startError }, 'Lab reload: the start from the new files failed; starting again from the previous files');
+        await this.stopServicesAndRouters();
+        await undo();
+        await this.startServicesAndRouters();
+        throw startError;
+      }
+      if (prepareError !== undefined) throw prepareError;
+      this.logger.info({ routers: this.routers.length }, 'Lab reload: services and routers started again');
+    } finally {
+      this.reloadRunning = false;
+      this.events.emit('reloaded');
+    }
+  }
+
+  /** Resolves once every write of the services and routers has reached the data directory. */
+  async flush(): Promise<void> {
+    await this.services?.ddns?.flush();
+    const mail = this.services?.mail;
+    if (mail) await Promise.all([mail.store.flush(), mail.delivery.flush()]);
+    await Promise.all(this.routers.map((router) => router.hardware.flash.flush()));
+  }
+
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
@@ -144,12 +185,7 @@ export class Lab {
     this.consoleServer?.close();
     for (const proxy of this.proxies.values()) proxy.close();
     this.forwards?.close();
-    await this.services?.mail?.close();
-    // The DDNS providers' last writes (history, seed accounts) reach their files before the data
-    // directory lock is released.
-    await this.services?.ddns?.flush();
-    this.services?.close();
-    await Promise.all(this.routers.map((router) => router.stop()));
+    await this.stopServicesAndRouters();
     this.loopback.stop();
     this.clock.dispose();
     this.lock?.release();
@@ -163,8 +199,7 @@ export class Lab {
     }
     await this.loopback.start();
     this.ca = await LabCa.open(dataDir ? path.join(dataDir, 'lab', 'ca') : null, this.clock.date());
-    for (const service of SERVICE_HOSTS) this.dns.set(service.name, service.address, 'service');
-    this.services = await startServices(this);
+    this.services = await this.startServices();
 
     const server = createServer(createConsoleApp(this));
     this.consoleServer = server;
@@ -177,24 +212,63 @@ export class Lab {
       await this.forwards.add({ localPort: forward.localPort, purpose: `forward to ${forward.host}:${forward.port}`, place: internetPlace, host: forward.host, port: forward.port });
     }
 
-    for (let number = 1; number <= routers; number += 1) {
-      const router = new RouterDevice({ id: `r${number}`, clock: this.clock, dataDir: dataDir ? path.join(dataDir, 'routers') : null, trustedCas: [this.ca.caPem()], logger: this.logger });
-      router.attachLine(this.options.realUplink ? realLine(router, this.isp) : routerLine(router, this.isp, this.network));
-      this.publishWanAddresses(router);
-      this.routers.push(router);
-    }
-    await Promise.all(this.routers.map((router) => router.start()));
+    await this.startRouters();
 
+    // The forwards and proxies find a router by its id at each connection, so they outlive a reload.
     for (const [index, router] of this.routers.entries()) {
       const ports = routerPorts(portBase, index + 1);
       const lanPc: Place = { kind: 'lan', routerId: router.id };
-      router.lanUrl = `http://${host}:${ports.lanHttp}/`;
-      router.lanHttpsUrl = `https://${host}:${ports.lanHttps}/`;
       await this.forwards.add({ localPort: ports.lanHttp, purpose: `router ${router.id} web UI over HTTP from its LAN PC`, place: lanPc, host: '192.168.1.1', port: 80 });
       await this.forwards.add({ localPort: ports.lanHttps, purpose: `router ${router.id} web UI over HTTPS from its LAN PC`, place: lanPc, host: '192.168.1.1', port: 443 });
       await this.addProxy(router.id, lanPc, ports.proxy);
     }
     this.logger.info({ routers, console: this.consoleUrl }, 'Lab started');
+  }
+
+  private async startServices(): Promise<Services> {
+    for (const service of SERVICE_HOSTS) this.dns.set(service.name, service.address, 'service');
+    return startServices(this);
+  }
+
+  /** Creates the routers from their flash files (or empty memory) and boots them. */
+  private async startRouters(): Promise<void> {
+    const { dataDir, routers, portBase, host } = this.options;
+    for (let number = 1; number <= routers; number += 1) {
+      const router = new RouterDevice({ id: `r${number}`, clock: this.clock, dataDir: dataDir ? path.join(dataDir, 'routers') : null, trustedCas: [this.ca.caPem()], logger: this.logger });
+      const ports = routerPorts(portBase, number);
+      router.lanUrl = `http://${host}:${ports.lanHttp}/`;
+      router.lanHttpsUrl = `https://${host}:${ports.lanHttps}/`;
+      router.attachLine(this.options.realUplink ? realLine(router, this.isp) : routerLine(router, this.isp, this.network));
+      this.publishWanAddresses(router);
+      this.routers.push(router);
+    }
+    await Promise.all(this.routers.map((router) => router.start()));
+  }
+
+  private async startServicesAndRouters(): Promise<void> {
+    this.services = await this.startServices();
+    await this.startRouters();
+  }
+
+  /**
+   * Stops the services and routers and waits for their writes. Then it empties the routers list
+   * and removes the DNS records that the DDNS providers published and the routers' WAN hosts
+   * from the lab network.
+   */
+  private async stopServicesAndRouters(): Promise<void> {
+    await this.services?.mail?.close();
+    // The DDNS providers' last writes (history, seed accounts) reach their files before the data
+    // directory lock is released.
+    await this.services?.ddns?.flush();
+    this.services?.close();
+    await Promise.all(this.routers.map((router) => router.stop()));
+
+    for (const record of this.dns.list()) {
+      if (record.source === 'ddns') this.dns.remove(record.name);
+    }
+    for (const unpublish of this.unpublishWanAddresses) unpublish();
+    this.unpublishWanAddresses = [];
+    this.routers.length = 0;
   }
 
   private async addProxy(key: string, place: Place, port: number): Promise<void> {
@@ -206,7 +280,7 @@ export class Lab {
   /** Puts each public WAN address of a router on the Internet while the WAN holds it. */
   private publishWanAddresses(router: RouterDevice): void {
     const removals = new Map<WanPortName, () => void>();
-    router.hardware.ports.on('address', ({ port, address }: { port: WanPortName; address: { ip: string } | null }) => {
+    const onAddress = ({ port, address }: { port: WanPortName; address: { ip: string } | null }) => {
       removals.get(port)?.();
       removals.delete(port);
       if (!address || this.isp.publicAddress(address.ip) !== address.ip) return;
@@ -225,21 +299,12 @@ export class Lab {
         answersPing: (sourceAddress) => !this.isp.isOutage(router.id, port) && router.hardware.inbound.answersPing({ interface: port, viaPort: port, sourceAddress }),
       });
       removals.set(port, remove);
+    };
+    router.hardware.ports.on('address', onAddress);
+    this.unpublishWanAddresses.push(() => {
+      router.hardware.ports.off('address', onAddress);
+      for (const remove of removals.values()) remove();
+      removals.clear();
     });
   }
-}
-
-function normaliseOptions(options: LabOptions): NormalisedOptions {
-  const routers = options.routers ?? 1;
-  if (!Number.isInteger(routers) || routers < 1 || routers > MAX_ROUTERS) {
-    throw new RangeError(`--routers must be a whole number from 1 to ${MAX_ROUTERS}, got ${String(options.routers)}`);
-  }
-  const portBase = options.portBase ?? DEFAULT_PORT_BASE;
-  if (!Number.isInteger(portBase) || portBase < 1024 || highestPort(portBase, routers) > 65535) {
-    throw new RangeError(`--port-base must be a whole number from 1024 to ${65535 - highestPort(0, routers)} for ${routers} router(s), got ${String(options.portBase)}`);
-  }
-  let dataDir: string | null = path.resolve('lab-data');
-  if (options.dataDir === null) dataDir = null;
-  else if (options.dataDir !== undefined) dataDir = path.resolve(options.dataDir);
-  return { routers, portBase, dataDir, host: options.host ?? '127.0.0.1', clockMode: options.clockMode ?? 'real', clockStart: options.clockStart, realUplink: options.realUplink ?? false };
 }

@@ -2,6 +2,7 @@
 import type { ClockMode } from '../hal';
 import type { Lab } from './lab';
 import { INTERNET_HOST_ADDRESS } from './network/addressPlan';
+import { routerIdentitySummary, type RouterIdentitySummary } from './services/identity/classLab';
 import { consolePort, internetProxyPort, routerPorts, serviceForwardPorts } from './portPlan';
 
 export interface ReadyInfo {
@@ -28,6 +29,8 @@ export interface ReadyInfo {
     proxyPort: number;
     pac: string;
     wan: Record<string, string | null>;
+    /** The router's own Microsoft tenant and Google project in a class lab. */
+    identity: RouterIdentitySummary;
   }[];
   /** Plain port forwards on loopback to each emulated service port, reached as the Internet host. */
   forwards: { host: string; port: number; protocol: string; localPort: number }[];
@@ -55,6 +58,7 @@ export function buildReadyInfo(lab: Lab): ReadyInfo {
       proxyPort: ports.proxy,
       pac: pac(router.id),
       wan: Object.fromEntries((['WAN1', 'WAN2'] as const).map((port) => [port, router.hardware.ports.address(port)?.ip ?? null])),
+      identity: routerIdentitySummary(router.id),
     };
   });
 

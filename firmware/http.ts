@@ -5,7 +5,7 @@
  */
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
+import { checkServerIdentity, createSecureContext, rootCertificates, type ConnectionOptions, type PeerCertificate, type SecureContext } from 'node:tls';
 import type { RouterHardware, WanPortName } from '../hal';
 
 export interface HttpReply {
@@ -48,10 +48,44 @@ export function trustedSecureContext(hardware: RouterHardware): SecureContext {
   return context;
 }
 
+/** A certificate-time failure, with the code and message OpenSSL gives for the same check. */
+export class CertificateTimeError extends Error {
+  constructor(
+    readonly code: 'CERT_NOT_YET_VALID' | 'CERT_HAS_EXPIRED',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CertificateTimeError';
+  }
+}
+
+/**
+ * Returns the TLS options of every connection the firmware opens: its trusted CAs, and a check of
+ * the server certificate's validity period against the router's clock. OpenSSL checks the period
+ * against the host's time, which is not the router's when its clock is wrong.
+ */
+export function routerTlsOptions(hardware: RouterHardware): ConnectionOptions {
+  return {
+    secureContext: trustedSecureContext(hardware),
+    checkServerIdentity: (hostname: string, certificate: PeerCertificate) => checkServerIdentity(hostname, certificate) ?? checkCertificateTime(certificate, hardware.clock.now()),
+  };
+}
+
+/** Returns an error when `now` (ms since the epoch) is outside the certificate's validity period. */
+export function checkCertificateTime(certificate: PeerCertificate, now: number): CertificateTimeError | undefined {
+  const notBefore = Date.parse(certificate.valid_from);
+  const notAfter = Date.parse(certificate.valid_to);
+  const subject = certificate.subject?.CN ?? 'the server';
+  const clock = `the router's clock shows ${new Date(now).toISOString()}`;
+  if (now < notBefore) return new CertificateTimeError('CERT_NOT_YET_VALID', `certificate is not yet valid: the certificate of ${subject} is valid from ${new Date(notBefore).toISOString()}, but ${clock}`);
+  if (now > notAfter) return new CertificateTimeError('CERT_HAS_EXPIRED', `certificate has expired: the certificate of ${subject} was valid until ${new Date(notAfter).toISOString()}, but ${clock}`);
+  return undefined;
+}
+
 export function httpFetch(hardware: RouterHardware, url: string, options: HttpRequestOptions = {}): Promise<HttpReply> {
   const target = new URL(url);
   const secure = target.protocol === 'https:';
-  const agent = secure ? hardware.uplink.httpsAgent({ secureContext: trustedSecureContext(hardware) }, options.via) : hardware.uplink.httpAgent({}, options.via);
+  const agent = secure ? hardware.uplink.httpsAgent(routerTlsOptions(hardware), options.via) : hardware.uplink.httpAgent({}, options.via);
   const send = secure ? httpsRequest : httpRequest;
 
   return new Promise((resolve, reject) => {

@@ -84,6 +84,7 @@ export class Firmware extends EventEmitter {
     this.modules = [this.admin, this.objects, this.lan, this.management, this.wan, this.ddns, this.mail, this.alerts];
     hardware.resetButton.on('factoryReset', () => void this.factoryReset('reset button').catch((error) => this.logger.error({ err: error }, 'Factory reset from the button failed')));
     hardware.resetButton.on('restart', () => void this.reboot('reset button').catch((error) => this.logger.error({ err: error }, 'Restart from the button failed')));
+    hardware.clock.on('synchronised', (removedMs: number) => this.syslog.notice('System', `System time set by NTP to ${hardware.clock.date().toISOString()} (the clock was ${describeOffset(removedMs)})`));
   }
 
   get store(): ConfigStore {
@@ -104,6 +105,8 @@ export class Firmware extends EventEmitter {
   async boot(cause?: string): Promise<void> {
     if (this.currentState !== 'off') throw new FirmwareError('BUSY', `Cannot boot while the firmware is ${this.currentState}`);
     this.currentState = 'booting';
+    // The board's clock starts first, so that every syslog line of this boot carries its time.
+    this.hardware.clock.startAtBoot();
     this.syslog.clear();
     if (!this.hardware.board) await this.hardware.powerOn();
 
@@ -123,10 +126,13 @@ export class Firmware extends EventEmitter {
     };
     for (const module of this.modules) await module.start?.(context);
 
-    this.bootedAt = this.hardware.clock.now();
+    // Uptime counts lab time, so that setting the router's clock does not change it.
+    this.bootedAt = this.hardware.clock.lab.now();
     this.currentState = 'running';
     this.hardware.setRunning(true);
     const after = cause ? `${cause}; ` : '';
+    const offsetMs = this.hardware.clock.offset();
+    if (offsetMs !== 0) this.syslog.warning('System', `System time is ${this.hardware.clock.date().toISOString()}; the real-time clock kept no time and no NTP server has set it`);
     this.syslog.notice('System', `${this.hardware.board.model} firmware ${FIRMWARE_VERSION} started (${after}configuration from ${SOURCE_LABELS[source]})`);
     this.events.emit('system.startup', { source });
     this.emit('booted');
@@ -163,7 +169,7 @@ export class Firmware extends EventEmitter {
   }
 
   uptimeMs(): number {
-    return this.currentState === 'running' ? this.hardware.clock.now() - this.bootedAt : 0;
+    return this.currentState === 'running' ? this.hardware.clock.lab.now() - this.bootedAt : 0;
   }
 
   exportBackup(): BackupFile {
@@ -207,4 +213,15 @@ export class Firmware extends EventEmitter {
       }
     }
   }
+}
+
+/** Describes a clock offset for the syslog, e.g. `2 days 3 h behind`. */
+function describeOffset(offsetMs: number): string {
+  const minutes = Math.round(Math.abs(offsetMs) / 60_000);
+  const days = Math.floor(minutes / 1440);
+  const hours = Math.floor((minutes % 1440) / 60);
+  let amount = `${minutes} min`;
+  if (days > 0) amount = `${days} days ${hours} h`;
+  else if (hours > 0) amount = `${hours} h ${minutes % 60} min`;
+  return `${amount} ${offsetMs < 0 ? 'behind' : 'ahead'}`;
 }

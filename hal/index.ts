@@ -11,6 +11,7 @@ import { Flash } from './flash';
 import { Inbound } from './inbound';
 import { deriveLeds, type LedPanel } from './leds';
 import { Ports, type PortName } from './ports';
+import { RouterClock } from './routerClock';
 import { Sensors } from './sensors';
 import { Uplink } from './uplink';
 
@@ -21,12 +22,14 @@ export * from './flash';
 export * from './inbound';
 export * from './leds';
 export * from './ports';
+export * from './routerClock';
 export * from './sensors';
 export * from './uplink';
 
 export interface HardwareOptions {
   id: string;
   model: string;
+  /** The shared lab clock; the router reads its time through a RouterClock on top of it. */
   clock: Clock;
   /** Lab data directory; the router keeps its flash in `<dataDir>/<id>/`. Null keeps it in memory. */
   dataDir: string | null;
@@ -41,7 +44,8 @@ export interface HardwareOptions {
 
 export class RouterHardware extends EventEmitter {
   readonly id: string;
-  readonly clock: Clock;
+  /** The router's own time: lab time plus the offset of a wrong boot date, timers on the lab clock. */
+  readonly clock: RouterClock;
   readonly flash: Flash;
   readonly ports: Ports;
   readonly uplink: Uplink;
@@ -56,7 +60,7 @@ export class RouterHardware extends EventEmitter {
   constructor(private readonly options: HardwareOptions) {
     super();
     this.id = options.id;
-    this.clock = options.clock;
+    this.clock = new RouterClock(options.clock);
     this.extraTrustedCas = options.extraTrustedCas ?? [];
     this.flash = new Flash(options.dataDir ? path.join(options.dataDir, options.id) : null);
     this.ports = new Ports(() => this.clock.now(), options.initialLinks);

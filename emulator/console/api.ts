@@ -9,9 +9,12 @@ import { createNetworkApi } from './networkApi';
 import { apiErrorHandler, apiRouteNotFound, methodNotAllowed } from './errors';
 import { createIdentityApi, IDENTITY_API_ROUTES } from './identityApi';
 import { createMailApi } from './mailApi';
+import { createRouterClockApi } from './routerClockApi';
 import { createRoutersApi } from './routersApi';
+import { createSnapshotApi, SNAPSHOT_API_ROUTES } from './snapshotApi';
 import { createTimelineApi } from './timelineApi';
 import { rejectQueryParameters } from './validate';
+import { createWalkthroughApi, WALKTHROUGH_API_ROUTES } from './walkthrough/api';
 
 /** Route list that GET /api returns, so a client can find its way without the docs. */
 export const API_ROUTES = [
@@ -24,10 +27,14 @@ export const API_ROUTES = [
   'POST /api/routers/{id}/reset-button',
   'GET /api/routers/{id}/syslog',
   'GET /api/routers/{id}/syslog.txt',
+  'GET /api/routers/{id}/clock',
+  'POST /api/routers/{id}/clock-offset',
+  'DELETE /api/routers/{id}/clock-offset',
   'GET /api/clock',
   'POST /api/clock/advance',
   'POST /api/clock/mode',
   'GET /api/lab',
+  ...SNAPSHOT_API_ROUTES,
   'GET /api/dns',
   'POST /api/dns/records',
   'DELETE /api/dns/records/{name}',
@@ -62,6 +69,7 @@ export const API_ROUTES = [
   'GET /api/timeline',
   'GET /api/timeline/{seq}',
   'GET /api/faults',
+  ...WALKTHROUGH_API_ROUTES,
   ...IDENTITY_API_ROUTES,
 ];
 
@@ -76,6 +84,7 @@ export function createApiRouter(lab: Lab): Router {
     .all(methodNotAllowed(['GET']));
 
   api.use(createRoutersApi(lab));
+  api.use(createRouterClockApi(lab));
   api.use(createClockApi(lab));
   api.use(createNetworkApi(lab));
   api.use(createMailApi(lab));
@@ -84,6 +93,8 @@ export function createApiRouter(lab: Lab): Router {
   api.use(createEventsApi(lab));
   api.use(createTimelineApi(lab));
   api.use(createFaultsApi(lab));
+  api.use(createWalkthroughApi(lab));
+  api.use(createSnapshotApi(lab));
   api.use(apiRouteNotFound);
   api.use(apiErrorHandler(lab.logger));
   return api;

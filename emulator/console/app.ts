@@ -13,10 +13,14 @@ import { renderFaultsPage } from './faultsPage';
 import { ApiError, apiErrorHandler } from './errors';
 import { pacFile } from '../network/pac';
 import { renderIdentityPage } from './identityPage';
+import { renderLabPage } from './labPage';
 import { renderConsolePage } from './page';
 import { renderTimelineEventPage, renderTimelinePage, renderSequenceSvg, timelineFilter } from './timelinePage';
 import { renderTranscriptPage } from './transcriptPage';
 import { queryStrings } from './validate';
+import { providerQuery } from './walkthrough/api';
+import { renderRouterWalkthroughPage, renderTrainerPage } from './walkthrough/pages';
+import { findRouter } from './views';
 
 /** console.js and console.css; `npm run build` compiles or copies them next to this file in dist/. */
 const ASSETS_DIR = path.join(__dirname, 'assets');
@@ -26,6 +30,7 @@ export function createConsoleApp(lab: Lab): express.Express {
 
   app.use(securityHeaders());
   app.use(requireLoopbackHost(lab.options.host));
+  app.use(rejectWhileReloading(lab));
 
   app.get('/', (_req, res) => {
     res.set('Cache-Control', 'no-store');
@@ -38,6 +43,10 @@ export function createConsoleApp(lab: Lab): express.Express {
   app.get('/identity', (_req, res) => {
     res.set('Cache-Control', 'no-store');
     res.type('html').send(renderIdentityPage(lab));
+  });
+  app.get('/lab', (_req, res) => {
+    res.set('Cache-Control', 'no-store');
+    res.type('html').send(renderLabPage(lab));
   });
   app.get('/faults', (_req, res) => {
     res.set('Cache-Control', 'no-store');
@@ -54,6 +63,14 @@ export function createConsoleApp(lab: Lab): express.Express {
   app.get('/timeline/:seq', (req, res) => {
     res.set('Cache-Control', 'no-store');
     res.type('html').send(renderTimelineEventPage(lab, req.params.seq));
+  });
+  app.get('/routers/:id/walkthrough', (req, res) => {
+    res.set('Cache-Control', 'no-store');
+    res.type('html').send(renderRouterWalkthroughPage(lab, findRouter(lab, req.params.id), providerQuery(req)));
+  });
+  app.get('/trainer', (req, res) => {
+    res.set('Cache-Control', 'no-store');
+    res.type('html').send(renderTrainerPage(lab, providerQuery(req)));
   });
   app.get('/mail/transcript', (_req, res) => {
     res.set('Cache-Control', 'no-store');
@@ -113,6 +130,24 @@ function securityHeaders(): RequestHandler {
     },
     strictTransportSecurity: false,
   });
+}
+
+/** Retry-After value, in seconds, of the 503 replies sent while the lab restores a snapshot or resets. */
+const RELOAD_RETRY_AFTER_SECONDS = 2;
+
+/**
+ * Replies 503 while the lab reloads its services and routers, because the objects the routes read
+ * are being replaced. The style sheet and scripts are still served.
+ */
+function rejectWhileReloading(lab: Lab): RequestHandler {
+  return (req, res, next) => {
+    if (!lab.reloading || /^\/[\w-]+\.(js|css)$/.test(req.path)) {
+      next();
+      return;
+    }
+    res.set('Retry-After', String(RELOAD_RETRY_AFTER_SECONDS));
+    throw new ApiError(503, 'SERVICE_UNAVAILABLE', `The lab is restoring a snapshot or resetting to factory; try again in ${RELOAD_RETRY_AFTER_SECONDS} s.`);
+  };
 }
 
 /**

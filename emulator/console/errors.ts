@@ -14,6 +14,7 @@ export type ApiErrorCode =
   | 'HOST_NOT_ALLOWED'
   | 'CONFLICT'
   | 'INTERNAL_ERROR'
+  | 'SERVICE_UNAVAILABLE'
   | 'GATEWAY_TIMEOUT';
 
 export interface ApiErrorBody {

@@ -4,7 +4,8 @@
  *
  * Event types (the `event:` field) and their `data:` JSON:
  * - `clock`: the lab clock state, on every mode change or advance and every CLOCK_TICK_MS of host time;
- * - `router`: one router's view (ports, LEDs, sensors) after a link, address, LED or sensor change;
+ * - `router`: one router's view (ports, LEDs, sensors) after a link, address, LED or sensor change,
+ *   and every router's view after a snapshot restore or a reset to factory;
  * - `timeline`: each new timeline event.
  */
 import express, { type Response, type Router } from 'express';
@@ -53,15 +54,29 @@ function subscribe(lab: Lab, res: Response): () => void {
   const sendClock = () => send(res, 'clock', lab.clock.state());
   const sendRouter = (router: RouterDevice) => send(res, 'router', { ...routerView(router), time: lab.clock.now() });
 
+  // A snapshot restore or reset replaces the router objects, so their listeners move to the new ones.
+  let routerRemovals: (() => void)[] = [];
+  const subscribeRouters = () => {
+    for (const remove of routerRemovals) remove();
+    routerRemovals = [];
+    const onRouter = (emitter: NodeJS.EventEmitter, name: string, listener: () => void) => {
+      emitter.on(name, listener);
+      routerRemovals.push(() => emitter.off(name, listener));
+    };
+    for (const router of lab.routers) {
+      sendRouter(router);
+      const update = () => sendRouter(router);
+      onRouter(router.hardware, 'leds', update);
+      onRouter(router.hardware.ports, 'link', update);
+      onRouter(router.hardware.ports, 'address', update);
+      onRouter(router.hardware.sensors, 'change', update);
+    }
+  };
+
   sendClock();
-  for (const router of lab.routers) {
-    sendRouter(router);
-    const update = () => sendRouter(router);
-    on(router.hardware, 'leds', update);
-    on(router.hardware.ports, 'link', update);
-    on(router.hardware.ports, 'address', update);
-    on(router.hardware.sensors, 'change', update);
-  }
+  subscribeRouters();
+  on(lab.events, 'reloaded', subscribeRouters);
+  removals.push(() => routerRemovals.forEach((remove) => remove()));
   on(lab.clock, 'change', sendClock);
   on(lab.timeline, 'event', (event: TimelineEvent) => send(res, 'timeline', event));
 

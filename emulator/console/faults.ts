@@ -47,7 +47,7 @@ export const FAULTS: Fault[] = [
       "The next token refresh fails with invalid_client, AADSTS7000222 \"The provided client secret keys for app '...' are expired\". The router's syslog shows the failed refresh and no alert mail leaves; Entra >> App registrations >> Certificates & secrets shows the secret as Expired.",
     parameters: [TENANT, APP_ID, { name: 'secretId', label: 'Secret ID', example: '' }],
     on: { method: 'POST', path: `${MICROSOFT}/apps/{appId}/secrets/{secretId}/expire` },
-    off: { method: 'POST', path: `${MICROSOFT}/apps/{appId}/secrets` },
+    off: { method: 'POST', path: `${MICROSOFT}/apps/{appId}/secrets`, body: { description: 'router' } },
     offNote: 'Switching off creates a new secret; the reply shows its value once, and the trainee enters it in the router and authorizes the profile again.',
   },
   {
@@ -137,10 +137,13 @@ export const FAULTS: Fault[] = [
     id: 'router-clock-wrong-at-boot',
     title: 'Router clock wrong at boot',
     explanation:
-      "A router that boots with a wrong date rejects valid certificates (not yet valid or expired) and sends tokens and mail with wrong times until NTP corrects it. The router's syslog shows TLS certificate errors.",
-    parameters: [],
-    on: null,
-    off: null,
-    notAvailable: 'Not available yet: every router shares the lab clock, and a per-router clock offset is not built.',
+      "The router is power cycled and its real-time clock comes back with a wrong date (as when the clock's backup power ran out). It then checks every server certificate against that date, so DDNS updates, token refreshes and mail fail with \"certificate is not yet valid\" (date in the past) or \"certificate has expired\" (date in the future). The syslog shows these TLS errors with the wrong time stamps, a test e-mail fails, and System Status shows the wrong time. A Vigor sets its clock from an NTP server (System Maintenance >> Time and Date); while no NTP server answers, the clock stays wrong.",
+    parameters: [
+      { name: 'router', label: 'Router', example: 'r1' },
+      { name: 'date', label: 'Date the clock starts from (ISO 8601, UTC)', example: '2020-01-01T00:00:00Z' },
+    ],
+    on: { method: 'POST', path: '/api/routers/{router}/clock-offset', body: { date: '{date}', reboot: true } },
+    off: { method: 'DELETE', path: '/api/routers/{router}/clock-offset' },
+    offNote: 'Switching off stands for an NTP server that answers again: the router sets its clock to lab time at once and boots with the right time from then on.',
   },
 ];

@@ -53,7 +53,7 @@ export function renderConsolePage(lab: Lab): string {
 <header>
 <h1>vigor-sim lab console</h1>
 ${renderLabTime(lab)}
-<p class="muted">${routerCount}. JSON lab API at <a href="/api">/api</a>; docs/lab-api.md describes it. <a href="/ddns">DDNS providers</a>: accounts, records, update history and faults. <a href="/identity">Identity providers</a>: tenants, apps, Google projects and their faults. <a href="/faults">Fault catalogue</a>: one switch per fault and what an admin would see. <a href="/timeline">Timeline</a>: OAuth, SMTP, DDNS, DNS and access-control events, and the sequence diagram of an authorization.</p>
+<p class="muted">${routerCount}. JSON lab API at <a href="/api">/api</a>; docs/lab-api.md describes it. <a href="/ddns">DDNS providers</a>: accounts, records, update history and faults. <a href="/identity">Identity providers</a>: tenants, apps, Google projects and their faults. <a href="/faults">Fault catalogue</a>: one switch per fault and what an admin would see. <a href="/timeline">Timeline</a>: OAuth, SMTP, DDNS, DNS and access-control events, and the sequence diagram of an authorization. <a href="/trainer">Trainer view</a>: every router's progress through the OAuth mail flow. <a href="/lab">Snapshots and reset</a>: download or restore the whole lab, or reset it to factory.</p>
 </header>
 <div id="error-banner" class="banner banner-error" role="alert" hidden>
 <span id="error-text"></span>
@@ -109,7 +109,7 @@ ${routers.map(renderRouterRow)}</tbody>
 function renderRouterRow(router: RouterView): SafeHtml {
   const portByName = new Map(router.ports.map((port) => [port.name, port]));
   return html`<tr data-router="${router.id}">
-<th scope="row">${router.id} <span class="muted" data-field="routerName">${router.routerName ?? ''}</span></th>
+<th scope="row">${router.id} <span class="muted" data-field="routerName">${router.routerName ?? ''}</span> <a href="/routers/${router.id}/walkthrough">walkthrough</a></th>
 <td><a href="${router.lanUrl}" target="_blank" rel="noopener noreferrer">${router.lanUrl}</a></td>
 <td data-field="firmware">${router.firmwareState} (${router.firmwareVersion})</td>
 <td data-field="uptime">${formatDuration(router.uptimeSeconds)}</td>

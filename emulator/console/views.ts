@@ -6,6 +6,7 @@ import { FIRMWARE_VERSION, type FirmwareState, type SyslogEntry } from '../../fi
 import type { LedPanel, PortState, SensorReadings } from '../../hal';
 import type { Lab } from '../lab';
 import type { RouterDevice } from '../router';
+import { routerIdentitySummary, type RouterIdentitySummary } from '../services/identity/classLab';
 import { ApiError } from './errors';
 
 export interface RouterView {
@@ -25,6 +26,8 @@ export interface RouterView {
   leds: LedPanel;
   /** Board temperature, CPU load and memory use, as the trainer last set them. */
   sensors: SensorReadings;
+  /** The router's own Microsoft tenant and Google project in a class lab. */
+  identity: RouterIdentitySummary;
 }
 
 export interface SyslogEntryView extends SyslogEntry {
@@ -48,6 +51,7 @@ export function routerView(router: RouterDevice): RouterView {
     ports: hardware.ports.list(),
     leds: hardware.leds(),
     sensors: hardware.sensors.read(),
+    identity: routerIdentitySummary(router.id),
   };
 }
 

@@ -30,6 +30,23 @@ describe('Clock in paused mode', () => {
     clock.dispose();
   });
 
+  test('set moves time and keeps timer delays', async () => {
+    const fired = jest.fn();
+    clock.setTimeout(fired, 10_000);
+    await clock.advance(4_000);
+
+    clock.set(START - 86_400_000);
+    expect(clock.now()).toBe(START - 86_400_000);
+    await clock.advance(5_999);
+    expect(fired).not.toHaveBeenCalled();
+    await clock.advance(1);
+    expect(fired).toHaveBeenCalledTimes(1);
+  });
+
+  test('set rejects a non-finite time', () => {
+    expect(() => clock.set(Number.NaN)).toThrow(RangeError);
+  });
+
   test('paused time stands still', async () => {
     await hostDelay(15);
 

@@ -98,6 +98,16 @@ export class GoogleIdentity {
     return this.context.now();
   }
 
+  /** Returns whether the class-lab seed of a router (r2 and up) was created once, even if deleted since. */
+  routerSeeded(routerId: string): boolean {
+    return this.context.file.data.seededRouters?.includes(routerId) ?? false;
+  }
+
+  recordRouterSeeded(routerId: string): void {
+    (this.context.file.data.seededRouters ??= []).push(routerId);
+    this.context.file.save();
+  }
+
   /** Returns whether the app of a client is in Testing, where only test users may sign in and refresh tokens live 7 days. */
   appInTesting(clientId: string): boolean {
     return this.projects.findClient(clientId)?.project.consentScreen.publishingStatus === 'Testing';

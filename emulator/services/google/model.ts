@@ -12,6 +12,8 @@ export const PUBLISHING_STATUSES: readonly PublishingStatus[] = ['Testing', 'In 
 export interface GoogleState {
   version: typeof GOOGLE_STATE_VERSION;
   seeded: boolean;
+  /** Routers from r2 on whose class-lab project and accounts the lab has seeded (services/identity/classLab.ts). */
+  seededRouters?: string[];
   accounts: GoogleAccount[];
   projects: CloudProject[];
   grants: Grant[];

@@ -14,6 +14,7 @@ import { createAdminCenter } from '../microsoft/admin/adminSite';
 import { EntraId } from '../microsoft/entra';
 import { createLoginSite } from '../microsoft/loginSite';
 import { Site } from '../serve';
+import { seedClassLab } from './classLab';
 import { loadIdentityKeys } from './keys';
 import { recordOAuthExchanges, type OAuthRecorderOptions } from './timelineRecorder';
 import { IdentityProviders } from './providers';
@@ -44,6 +45,7 @@ export async function startIdentity(lab: Lab, sites: Site[]): Promise<IdentityPr
   const keys = await loadIdentityKeys(labDir, now(), logger);
   const microsoft = await EntraId.open(labDir, now, keys, logger);
   const google = await GoogleIdentity.open(labDir, now, keys, logger);
+  await seedClassLab(microsoft, google, Array.from({ length: lab.options.routers }, (_, index) => `r${index + 1}`), logger);
 
   const recorded = (host: string, handler: RequestListener, steps: OAuthRecorderOptions['steps']) =>
     recordOAuthExchanges(handler, { timeline: lab.timeline, routerAt: (address) => lab.routerAtPublicAddress(address), host, steps });

@@ -72,6 +72,16 @@ export class EntraId {
     return this.context.now();
   }
 
+  /** Returns whether the class-lab seed of a router (r2 and up) was created once, even if deleted since. */
+  routerSeeded(routerId: string): boolean {
+    return this.context.file.data.seededRouters?.includes(routerId) ?? false;
+  }
+
+  recordRouterSeeded(routerId: string): void {
+    (this.context.file.data.seededRouters ??= []).push(routerId);
+    this.context.file.save();
+  }
+
   /** Returns the tenant and user of a signed-in account, while the account may still be used. */
   liveAccount(account: SessionAccount): { tenant: Tenant; user: User } | undefined {
     const tenant = this.tenants.find(account.tenantId);

@@ -9,6 +9,8 @@ export const MICROSOFT_STATE_VERSION = 1;
 export interface MicrosoftState {
   version: typeof MICROSOFT_STATE_VERSION;
   tenants: Tenant[];
+  /** Routers from r2 on whose class-lab tenant the lab has seeded (services/identity/classLab.ts). */
+  seededRouters?: string[];
 }
 
 export interface Tenant {

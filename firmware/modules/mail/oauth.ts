@@ -5,9 +5,9 @@
  * random part bound to the admin session and the profile.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { AuthorizationCode } from 'simple-oauth2';
-import type { Clock, RouterHardware } from '../../../hal';
-import { trustedSecureContext } from '../../http';
+import type { AuthorizationCode } from 'simple-oauth2';
+import type { RouterClock, RouterHardware } from '../../../hal';
+import { routerTlsOptions } from '../../http';
 import { adviceFor, oauthEndpoints, RELAY_REDIRECT_URI } from './providers';
 import type { MailProfile } from './schema';
 import type { ProfileTokens } from './tokens';
@@ -42,7 +42,7 @@ export class OAuthFlows {
 
   constructor(
     private readonly hardware: RouterHardware,
-    private readonly clock: Clock,
+    private readonly clock: RouterClock,
   ) {}
 
   /** Builds the provider's authorize URL for a profile and remembers the pending authorization. */
@@ -76,7 +76,8 @@ export class OAuthFlows {
 
   async redeem(profile: MailProfile, code: string, codeVerifier: string): Promise<ProfileTokens> {
     const endpoints = oauthEndpoints(profile.oauth.provider, profile.oauth.tenantId);
-    const token = await this.call(() => this.client(profile).getToken({ code, redirect_uri: RELAY_REDIRECT_URI, scope: endpoints.scopes, code_verifier: codeVerifier } as never));
+    const client = await this.client(profile);
+    const token = await this.call(() => client.getToken({ code, redirect_uri: RELAY_REDIRECT_URI, scope: endpoints.scopes, code_verifier: codeVerifier } as never));
     const now = this.clock.now();
     return {
       account: accountOf(token.id_token) || profile.username || profile.sender,
@@ -91,7 +92,7 @@ export class OAuthFlows {
   /** Refreshes the access token; keeps the old refresh token when the reply carries none. */
   async refresh(profile: MailProfile, tokens: ProfileTokens): Promise<ProfileTokens> {
     if (!tokens.refreshToken) throw new MailOAuthError('invalid_grant', 'No refresh token is stored', adviceFor('invalid_grant', undefined), false);
-    const client = this.client(profile);
+    const client = await this.client(profile);
     const scopes = oauthEndpoints(profile.oauth.provider, profile.oauth.tenantId).scopes.filter((scope) => scope !== 'openid' && scope !== 'profile' && scope !== 'email');
     const token = await this.call(() => client.createToken({ refresh_token: tokens.refreshToken, access_token: tokens.accessToken, token_type: 'Bearer' }).refresh({ scope: scopes }));
     const now = this.clock.now();
@@ -106,14 +107,16 @@ export class OAuthFlows {
     };
   }
 
-  private client(profile: MailProfile): AuthorizationCode {
+  private async client(profile: MailProfile): Promise<AuthorizationCode> {
+    // Loaded on first use, because it takes about 40 ms to load and most labs never authorize a profile.
+    const { AuthorizationCode } = await import('simple-oauth2');
     const endpoints = oauthEndpoints(profile.oauth.provider, profile.oauth.tenantId);
     return new AuthorizationCode({
       client: { id: profile.oauth.clientId, secret: profile.oauth.clientSecret },
       auth: { tokenHost: endpoints.tokenHost, tokenPath: endpoints.tokenPath },
       options: { authorizationMethod: 'body' },
       // json: true keeps error bodies that are not JSON; the agent sends through the WAN.
-      http: { json: true, agent: this.hardware.uplink.httpsAgent({ secureContext: trustedSecureContext(this.hardware) }) } as never,
+      http: { json: true, agent: this.hardware.uplink.httpsAgent(routerTlsOptions(this.hardware)) } as never,
     });
   }
 

@@ -5,7 +5,7 @@
  */
 import nodemailer from 'nodemailer';
 import type { RouterHardware } from '../../../hal';
-import { trustedSecureContext } from '../../http';
+import { routerTlsOptions } from '../../http';
 import type { MailProfile } from './schema';
 
 export interface OutgoingMail {
@@ -38,7 +38,7 @@ export async function sendMail(hardware: RouterHardware, profile: MailProfile, m
     requireTLS: profile.security === 'starttls',
     ignoreTLS: profile.security === 'none',
     auth,
-    tls: { secureContext: trustedSecureContext(hardware), servername: profile.smtpServer },
+    tls: { ...routerTlsOptions(hardware), servername: profile.smtpServer },
     connectionTimeout: SMTP_TIMEOUT_MS,
     greetingTimeout: SMTP_TIMEOUT_MS,
     socketTimeout: SMTP_TIMEOUT_MS,

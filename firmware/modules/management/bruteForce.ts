@@ -3,7 +3,7 @@
  * maximum blocks that source for the penalty period of lab time. Attempts still being checked
  * count against the limit too, so parallel guesses cannot slip past it.
  */
-import type { Clock } from '../../../hal';
+import type { RouterClock } from '../../../hal';
 import type { ManagementService } from './schema';
 
 export interface BlockedSource {
@@ -34,7 +34,7 @@ export class BruteForceGuard {
   private readonly counters = new Map<string, Counter>();
 
   constructor(
-    private readonly clock: Clock,
+    private readonly clock: RouterClock,
     private readonly settings: () => BruteForceSettings,
     private readonly onBlock: (block: BlockedSource) => void,
   ) {}

@@ -105,6 +105,8 @@ export class ManagementModule implements FirmwareModule<ManagementConfig> {
     if (JSON.stringify(next.tls) !== JSON.stringify(previous.tls)) this.updateSecureContext();
     if (next.internet.allow !== previous.internet.allow) {
       this.context.syslog.notice('Management', `Management from the Internet ${next.internet.allow ? 'allowed' : 'disabled'}`);
+    } else if (next.internet.allow && next.internet.services.https !== previous.internet.services.https) {
+      this.context.syslog.notice('Management', `HTTPS Server from the Internet ${next.internet.services.https ? 'allowed' : 'disabled'}`);
     }
     this.closeRevokedWanConnections();
   }
