@@ -16,7 +16,7 @@ import type { EntraContext } from './context';
 import { MICROSOFT_STATE_VERSION, type Application, type MicrosoftState, type Tenant, type User } from './model';
 import { SEED_TENANT, SEED_USERS } from './seed';
 import { SignInState, type SessionAccount } from './signInState';
-import { Tenants } from './tenants';
+import { sessionRevoked, Tenants } from './tenants';
 import { MicrosoftTokens, type ClientType } from './tokens';
 
 /** Entra ID authorization codes live 10 minutes. */
@@ -86,7 +86,7 @@ export class EntraId {
   liveAccount(account: SessionAccount): { tenant: Tenant; user: User } | undefined {
     const tenant = this.tenants.find(account.tenantId);
     const user = tenant && this.tenants.findUser(tenant, account.userId);
-    if (!tenant || !user || !user.accountEnabled || account.authTime < user.signInSessionsValidFrom) return undefined;
+    if (!tenant || !user || !user.accountEnabled || sessionRevoked(user, { revocations: account.revocations, time: account.authTime })) return undefined;
     return { tenant, user };
   }
 

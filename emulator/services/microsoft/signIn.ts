@@ -67,7 +67,7 @@ async function submitPassword(entra: EntraId, flow: SignInFlow, req: Request, re
     res.type('html').send(passwordPage(flow, user.userPrincipalName, signInMessage(50057)));
     return;
   }
-  const account = entra.signIn.signInUser(req, res, tenant.id, user.id);
+  const account = entra.signIn.signInUser(req, res, tenant.id, user.id, user.sessionRevocations ?? 0);
   entra.logger.info({ tenant: tenant.id, user: user.id }, 'User signed in');
   await afterAccount(entra, flow, { tenant, user, account }, res, context);
 }

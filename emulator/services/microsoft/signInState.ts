@@ -37,6 +37,8 @@ export interface SessionAccount {
   userId: string;
   /** Lab time of the password sign-in; sessions from before a revocation are dead. */
   authTime: number;
+  /** The user's session revocation count at sign-in; absent in sessions from before it was kept. */
+  revocations?: number;
   sid: string;
 }
 
@@ -47,7 +49,7 @@ export class SignInState extends BrowserSignIn<AuthorizeRequest, SessionAccount>
     super(clock, 'ESTSAUTH');
   }
 
-  signInUser(req: Request, res: Response, tenantId: string, userId: string): SessionAccount {
-    return this.signIn(req, res, { key: userId, tenantId, userId, authTime: this.clock(), sid: newGuid() });
+  signInUser(req: Request, res: Response, tenantId: string, userId: string, revocations: number): SessionAccount {
+    return this.signIn(req, res, { key: userId, tenantId, userId, authTime: this.clock(), revocations, sid: newGuid() });
   }
 }

@@ -142,14 +142,14 @@ export class Tenants {
   async resetPassword(tenant: Tenant, user: User, password?: string): Promise<{ generatedPassword?: string }> {
     const generatedPassword = password === undefined ? newTemporaryPassword() : undefined;
     user.passwordHash = await hashPassword(checkPassword(password ?? generatedPassword!, 'password'));
-    user.signInSessionsValidFrom = this.context.now();
+    revokeUserSessions(user, this.context.now());
     this.context.file.save();
     this.context.logger.info({ tenant: tenant.id, user: user.id }, 'Entra user password reset; sessions revoked');
     return { generatedPassword };
   }
 
   revokeSessions(tenant: Tenant, user: User): void {
-    user.signInSessionsValidFrom = this.context.now();
+    revokeUserSessions(user, this.context.now());
     this.context.file.save();
     this.context.logger.info({ tenant: tenant.id, user: user.id }, 'Entra user sessions revoked');
   }
@@ -196,4 +196,19 @@ export function normaliseInitialDomain(value: string): string {
 
 export function isGuid(value: string): boolean {
   return GUID.test(value);
+}
+
+/** Ends every session and refresh token the user has now, and none issued later. */
+function revokeUserSessions(user: User, now: number): void {
+  user.signInSessionsValidFrom = now;
+  user.sessionRevocations = (user.sessionRevocations ?? 0) + 1;
+}
+
+/**
+ * Tells whether a session or refresh token of `user` was revoked: it began with an older revocation
+ * count, or, for one from before counts were kept, before the user's sessions became valid.
+ */
+export function sessionRevoked(user: User, began: { revocations?: number; time: number }): boolean {
+  if (began.revocations !== undefined) return began.revocations < (user.sessionRevocations ?? 0);
+  return began.time < user.signInSessionsValidFrom;
 }

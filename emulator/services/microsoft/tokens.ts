@@ -36,6 +36,8 @@ export interface RefreshTokenPayload {
   ct: ClientType;
   /** Sign-in session id, carried into the tokens' `sid`. */
   sid: string;
+  /** The user's session revocation count at issue; absent in tokens issued before it was kept. */
+  rv?: number;
 }
 
 export interface DelegatedTokenInput {

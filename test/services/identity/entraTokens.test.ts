@@ -143,6 +143,19 @@ describe('consent and prompts', () => {
     expect((await browser.get(authorizeUrl(app.appId))).text).toContain('name="login"');
   });
 
+  test('revocation in the same millisecond still revokes', async () => {
+    const app = await createMailApp(lab);
+    const before = (await tokensFor(app)).refresh_token as string;
+    // No clock advance: on a paused clock the token and the revocation share their lab time.
+    await labApi(lab).post(`/api/identity/microsoft/tenants/${TENANT_ID}/users/${ALERTS.userPrincipalName}/revoke-sessions`).expect(200);
+    const refused = await refresh(app, before);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error_codes).toEqual([50173]);
+
+    const after = (await tokensFor(app)).refresh_token as string;
+    expect((await refresh(app, after)).status).toBe(200);
+  });
+
   test('PKCE plain is the default method', async () => {
     const app = await createMailApp(lab);
     const verifier = 'plain-verifier-0123456789-0123456789-0123456789';

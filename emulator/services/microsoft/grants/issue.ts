@@ -57,7 +57,7 @@ export async function issueDelegatedTokens(entra: EntraId, grant: DelegatedGrant
     access_token: access.token,
   };
   if (grant.offline) {
-    body.refresh_token = entra.tokens.refreshToken({ tid: grant.tenant.id, uid: grant.user.id, cid: grant.app.appId, scp: grant.refreshScopes, ct: grant.clientType, sid: grant.sid });
+    body.refresh_token = entra.tokens.refreshToken({ tid: grant.tenant.id, uid: grant.user.id, cid: grant.app.appId, scp: grant.refreshScopes, ct: grant.clientType, sid: grant.sid, rv: grant.user.sessionRevocations ?? 0 });
   }
   if (request.oidc.includes('openid')) {
     body.id_token = await entra.tokens.idToken({ tenant: grant.tenant, app: grant.app, user: grant.user, oidc: request.oidc, nonce: grant.nonce, sid: grant.sid });

@@ -11,6 +11,7 @@ import { authenticateClient, type TokenForm } from '../clientAuth';
 import type { EntraId } from '../entra';
 import type { TenantTarget } from '../resolve';
 import { splitScopes } from '../scopes';
+import { sessionRevoked } from '../tenants';
 import { REFRESH_TOKEN_IDLE_MS, SPA_REFRESH_TOKEN_MS } from '../tokens';
 import { clientAddress } from '../../identity/web';
 import { issueDelegatedTokens } from './issue';
@@ -30,7 +31,7 @@ export async function refreshTokenGrant(entra: EntraId, req: Request, target: Te
   const now = entra.now();
   if (payload.ct === 'spa' && payload.iat + SPA_REFRESH_TOKEN_MS <= now) throw new AadError(700084, { issuedAt: dotNetTime(payload.iat) });
   if (payload.iat + REFRESH_TOKEN_IDLE_MS <= now) throw new AadError(700082, { issuedAt: dotNetTime(payload.iat) });
-  if (payload.iat < user.signInSessionsValidFrom) {
+  if (sessionRevoked(user, { revocations: payload.rv, time: payload.iat })) {
     throw new AadError(50173, { issuedAt: dotNetTime(payload.iat), validFrom: dotNetTime(user.signInSessionsValidFrom) });
   }
   if (!user.accountEnabled) throw new AadError(50057);
