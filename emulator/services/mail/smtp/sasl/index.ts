@@ -1,6 +1,6 @@
 /**
  * SASL mechanisms of SMTP AUTH (RFC 4954), one file each. A mechanism decodes what the client
- * sends and hands the credentials to the connection, which checks them and sends the reply.
+ * sends and hands the credentials to ../authentication.ts, which checks them and sends the reply.
  */
 import type { SaslMechanism } from '../dialect';
 import { login } from './login';
