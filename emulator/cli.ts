@@ -131,10 +131,9 @@ async function start(args: string[]): Promise<number> {
   if (options.realUplink) process.stderr.write('vigor-sim: real uplink mode: the routers send DNS lookups and connections to this host\'s network, not the emulated Internet.\n');
   const lab = await Lab.start({ routers: options.routers, dataDir: options.dataDir, portBase: options.portBase, realUplink: options.realUplink, logger });
 
-  const info = lab.ready();
-  process.stdout.write(options.json ? `${JSON.stringify(info)}\n` : `${describeReady(info)}\n`);
-
-  await new Promise<void>((resolve) => {
+  // The stop signals are handled before the ready line goes out: a script may send SIGINT as soon
+  // as it reads the line, and without a handler that signal would kill the process at once.
+  const stopped = new Promise<void>((resolve) => {
     let stopping = false;
     const stop = (signal: NodeJS.Signals) => {
       if (stopping) {
@@ -149,9 +148,12 @@ async function start(args: string[]): Promise<number> {
         resolve();
       });
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
   });
+  const info = lab.ready();
+  process.stdout.write(options.json ? `${JSON.stringify(info)}\n` : `${describeReady(info)}\n`);
+  await stopped;
   return 0;
 }
 
