@@ -1,9 +1,10 @@
 /**
  * An SVG sequence diagram of the newest OAuth authorization as it ran, built from timeline events
  * alone: the browser's authorize, sign-in and consent requests to the identity provider, its visit
- * to the DrayDDNS relay and to the router, the router's token request, and the SMTP sessions after
- * it. Each arrow is one recorded request with its reply status.
+ * to the DrayDDNS relay and to the router, the router's token request, and the router's first SMTP
+ * session after it. Each arrow is one recorded request with its reply status.
  */
+import { relayTarget } from '../services/oauthRelay';
 import type { TimelineEvent } from '../timeline';
 import { formatLabTime } from './format';
 import { html, type SafeHtml } from './html';
@@ -24,30 +25,76 @@ const TOP = 50;
 const ROW_HEIGHT = 34;
 const MAX_ARROWS = 40;
 
-/**
- * Picks the events of the newest authorization: from the newest authorize request, the browser's
- * OAuth requests, HTTPS accepted by the router, the router's token requests and its SMTP sessions.
- * With `router`, events of other routers are left out; browser requests carry no router and stay in.
- */
-export function authorizationArrows(events: TimelineEvent[], router?: string): SequenceArrow[] {
-  const step = (event: TimelineEvent) => (event.detail as { step?: string } | undefined)?.step;
-  const relevant = events.filter((event) => router === undefined || event.router === undefined || event.router === router);
-  let start = -1;
-  for (let index = relevant.length - 1; index >= 0; index -= 1) {
-    if (relevant[index]!.protocol === 'oauth' && step(relevant[index]!) === 'authorize') {
-      start = index;
-      break;
-    }
+/** The newest authorization: the router it belongs to, when known, and its arrows. */
+export interface Authorization {
+  router?: string;
+  /** The router's DDNS name that the authorization's state carries. */
+  hostname?: string;
+  arrows: SequenceArrow[];
+}
+
+type Step = string | undefined;
+
+const stepOf = (event: TimelineEvent): Step => (event.detail as { step?: string } | undefined)?.step;
+
+/** Returns the state parameter of an OAuth request's URL (kept in the timeline, because it is no secret). */
+function stateOf(event: TimelineEvent): string | undefined {
+  const url = (event.detail as { request?: { url?: string } } | undefined)?.request?.url;
+  if (!url) return undefined;
+  try {
+    return new URL(url).searchParams.get('state') ?? undefined;
+  } catch {
+    return undefined;
   }
-  if (start < 0) return [];
+}
+
+/**
+ * Picks the events of the newest authorization, of `router` when given. They are its authorize
+ * request, the browser's sign-in and consent, its callback through the relay, the HTTPS connection
+ * the router accepted and the router's token requests. They end with the router's first SMTP
+ * session after the token. The router is the one whose DDNS name the state carries (`routerOf`),
+ * else the one that redeemed the code. Authorize and callback requests with another state and events
+ * of other routers are left out.
+ * NOTE: sign-in and consent requests carry neither router nor state, so those of another
+ * authorization that runs at the same time show too.
+ */
+export function newestAuthorization(events: TimelineEvent[], routerOf: (hostname: string) => string | undefined, router?: string): Authorization {
+  let start = -1;
+  let state: string | undefined;
+  let hostname: string | undefined;
+  let owner: string | undefined;
+  for (let index = events.length - 1; index >= 0; index -= 1) {
+    const event = events[index]!;
+    if (event.protocol !== 'oauth' || stepOf(event) !== 'authorize') continue;
+    const candidateState = stateOf(event);
+    const candidateHostname = relayTarget(candidateState);
+    const candidateRouter = candidateHostname ? routerOf(candidateHostname) : undefined;
+    if (router !== undefined && candidateRouter !== router) continue;
+    [start, state, hostname, owner] = [index, candidateState, candidateHostname, candidateRouter];
+    break;
+  }
+  if (start < 0) return { arrows: [] };
 
   const arrows: SequenceArrow[] = [];
-  for (const event of relevant.slice(start)) {
-    const arrow = arrowOf(event, step(event));
+  let tokenSeen = false;
+  for (const event of events.slice(start)) {
+    const step = stepOf(event);
+    if (event.router !== undefined && owner !== undefined && event.router !== owner) continue;
+    if ((step === 'authorize' || step === 'callback') && stateOf(event) !== state) continue;
+    if (step === 'token' && event.router !== undefined) {
+      owner ??= event.router;
+      tokenSeen = true;
+    }
+    // After the token, the router's access events are other visits, not this callback.
+    if (event.protocol === 'access' && tokenSeen) continue;
+    // Before the owner is known, SMTP sessions of any router are not this authorization's.
+    if (event.protocol === 'smtp' && (!tokenSeen || event.router !== owner)) continue;
+
+    const arrow = arrowOf(event, step);
     if (arrow) arrows.push(arrow);
-    if (arrows.length >= MAX_ARROWS) break;
+    if (event.protocol === 'smtp' || arrows.length >= MAX_ARROWS) break;
   }
-  return arrows;
+  return { router: owner, hostname, arrows };
 }
 
 function arrowOf(event: TimelineEvent, step: string | undefined): SequenceArrow | undefined {
@@ -67,14 +114,23 @@ function arrowOf(event: TimelineEvent, step: string | undefined): SequenceArrow 
   return undefined;
 }
 
-export function renderSequenceDiagram(arrows: SequenceArrow[]): SafeHtml {
+/** Returns the label of an authorization's router, e.g. `r1 (r1.drayddns.com)`, or undefined when unknown. */
+export function authorizationRouterLabel({ router, hostname }: Authorization): string | undefined {
+  if (router && hostname) return `${router} (${hostname})`;
+  return router ?? hostname;
+}
+
+export function renderSequenceDiagram(authorization: Authorization): SafeHtml {
+  const { arrows } = authorization;
+  const routerLabel = authorizationRouterLabel(authorization);
+  const heading = (participant: Participant) => (participant === 'Router' && authorization.router ? `Router ${authorization.router}` : participant);
   const width = COLUMN_WIDTH * PARTICIPANTS.length;
   const height = TOP + ROW_HEIGHT * (arrows.length + 1);
   const x = (participant: Participant) => COLUMN_WIDTH * PARTICIPANTS.indexOf(participant) + COLUMN_WIDTH / 2;
-  return html`<svg class="sequence" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="Sequence diagram of the newest OAuth authorization">
+  return html`<svg class="sequence" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="Sequence diagram of the newest OAuth authorization${routerLabel ? ` of router ${routerLabel}` : ''}">
 <defs><marker id="arrowhead" markerWidth="10" markerHeight="8" refX="9" refY="4" orient="auto"><path d="M0,0 L10,4 L0,8 z" fill="#1f5fa8"/></marker></defs>
 ${PARTICIPANTS.map(
-  (participant) => html`<text x="${x(participant)}" y="24" text-anchor="middle" font-weight="bold" font-family="sans-serif" font-size="13">${participant}</text>
+  (participant) => html`<text x="${x(participant)}" y="24" text-anchor="middle" font-weight="bold" font-family="sans-serif" font-size="13">${heading(participant)}</text>
 <line x1="${x(participant)}" y1="34" x2="${x(participant)}" y2="${height - 6}" stroke="#9aa3af" stroke-dasharray="4 4"/>
 `,
 )}${arrows.map((arrow, index) => {

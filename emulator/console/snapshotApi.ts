@@ -4,7 +4,7 @@
  */
 import express, { type Request, type RequestHandler, type Router } from 'express';
 import type { Lab } from '../lab';
-import { MAX_SNAPSHOT_BYTES, resetLab, restoreSnapshot, SnapshotConflictError, snapshotDataDir, SnapshotError, takeSnapshot } from '../snapshot';
+import { GET_NEW_SNAPSHOT, MAX_SNAPSHOT_BYTES, resetLab, restoreSnapshot, SnapshotConflictError, snapshotDataDir, SnapshotError, takeSnapshot } from '../snapshot';
 import { ApiError, invalidField, methodNotAllowed } from './errors';
 import { bodyObject, parseJsonBody, rejectQueryParameters, requireJsonContentType } from './validate';
 
@@ -23,7 +23,7 @@ const parseSnapshotBody: RequestHandler = (req, res, next) => {
       return;
     }
     if (type === 'entity.parse.failed') {
-      next(invalidField('body', 'The snapshot is not valid JSON: the file is damaged or incomplete (a download that stopped early ends like this). Download the snapshot again.'));
+      next(invalidField('body', `This file is not a vigor-sim snapshot: it is not valid JSON, so it is damaged or incomplete (a download that stopped early ends like this). ${GET_NEW_SNAPSHOT}`));
       return;
     }
     next(error);

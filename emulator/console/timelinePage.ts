@@ -10,7 +10,7 @@ import { ApiError } from './errors';
 import { formatLabTime } from './format';
 import { html, type SafeHtml } from './html';
 import { renderLabTime } from './labTime';
-import { authorizationArrows, renderSequenceDiagram } from './sequenceDiagram';
+import { authorizationRouterLabel, newestAuthorization, renderSequenceDiagram, type Authorization } from './sequenceDiagram';
 
 /** Events listed on the page; the lab API pages further back with `after` and `limit`. */
 const PAGE_EVENTS = 300;
@@ -33,20 +33,30 @@ export function timelineFilter(lab: Lab, query: Record<string, string | undefine
   return { router, protocol: protocol as TimelineProtocol | undefined };
 }
 
+/** Returns the newest authorization in the timeline, of `router` when given. */
+function labAuthorization(lab: Lab, router?: string): Authorization {
+  // The state of an authorization carries the router's DDNS name, which its DDNS account has.
+  const routerOf = (hostname: string) => lab.routers.find((candidate) => candidate.firmware.ddns.states().some((state) => state.hostname === hostname))?.id;
+  return newestAuthorization(lab.timeline.query(), routerOf, router);
+}
+
 export function renderSequenceSvg(lab: Lab, router?: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${renderSequenceDiagram(authorizationArrows(lab.timeline.query(), router)).markup}\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${renderSequenceDiagram(labAuthorization(lab, router)).markup}\n`;
 }
 
 export function renderTimelinePage(lab: Lab, filter: TimelineFilter): string {
   const events = lab.timeline.query({ ...filter, limit: PAGE_EVENTS }).reverse();
+  const authorization = labAuthorization(lab, filter.router);
+  const routerLabel = authorizationRouterLabel(authorization);
+  const first = authorization.arrows[0];
   return page(
     lab,
     'Timeline',
     html`<p class="muted"><a href="/">Lab console</a>. What crossed the emulated network, in lab time: OAuth requests and replies, SMTP sessions, DDNS updates, DNS answers and the routers' access-control decisions. Secrets are masked before they are stored.</p>`,
     html`<section aria-labelledby="sequence-heading">
-<h2 id="sequence-heading">Newest OAuth authorization</h2>
-<p class="muted">Each arrow is one recorded request; click it for its details. <a href="/timeline/sequence.svg${filter.router ? `?router=${encodeURIComponent(filter.router)}` : ''}">Download as SVG</a>.</p>
-<div class="table-wrap">${renderSequenceDiagram(authorizationArrows(lab.timeline.query(), filter.router))}</div>
+<h2 id="sequence-heading">Newest OAuth authorization${routerLabel ? ` of router ${routerLabel}` : ''}</h2>
+<p class="muted">${first ? `Started at ${formatLabTime(first.time)}; it ends with the router's first SMTP session after the token. ` : ''}Each arrow is one recorded request; click it for its details. <a href="/timeline/sequence.svg${filter.router ? `?router=${encodeURIComponent(filter.router)}` : ''}">Download as SVG</a>.</p>
+<div class="table-wrap">${renderSequenceDiagram(authorization)}</div>
 </section>
 <section aria-labelledby="events-heading">
 <h2 id="events-heading">Events</h2>

@@ -33,6 +33,9 @@ export interface Snapshot {
   checksum: string;
 }
 
+/** Advice for an unusable file, for page users and API clients alike. */
+export const GET_NEW_SNAPSHOT = 'Download a new snapshot from the lab page (/lab) or GET /api/lab/snapshot, or restore an unchanged copy.';
+
 /** A snapshot that failed validation; `field` names the part of the file at fault. */
 export class SnapshotError extends Error {
   constructor(
@@ -74,11 +77,11 @@ export function buildSnapshot(labTime: number, routers: string[], files: { path:
  */
 export function readSnapshot(body: unknown): { snapshot: Snapshot; files: { path: string; data: Buffer }[] } {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new SnapshotError('body', `A snapshot file is a JSON object; got ${describeValue(body)}. Send the file that GET /api/lab/snapshot returned, unchanged.`);
+    throw new SnapshotError('body', `This file is not a vigor-sim snapshot: a snapshot is a JSON object; got ${describeValue(body)}. ${GET_NEW_SNAPSHOT}`);
   }
   const value = body as Record<string, unknown>;
   if (value.format !== SNAPSHOT_FORMAT) {
-    throw new SnapshotError('format', `"format" must be "${SNAPSHOT_FORMAT}"; got ${describeValue(value.format)}. This is not a vigor-sim lab snapshot.`);
+    throw new SnapshotError('format', `This file is not a vigor-sim snapshot: "format" must be "${SNAPSHOT_FORMAT}"; got ${describeValue(value.format)}.`);
   }
   if (value.version !== SNAPSHOT_VERSION) {
     throw new SnapshotError('version', `"version" must be ${SNAPSHOT_VERSION}, the snapshot version this lab reads; got ${describeValue(value.version)}.`);
@@ -110,7 +113,7 @@ export function readSnapshot(body: unknown): { snapshot: Snapshot; files: { path
   const snapshot = value as unknown as Snapshot;
   const expected = snapshotChecksum(snapshot, files);
   if (value.checksum !== expected) {
-    throw new SnapshotError('checksum', 'The checksum does not match the content: the file was changed or damaged after GET /api/lab/snapshot wrote it. Take a new snapshot, or restore an unchanged copy.');
+    throw new SnapshotError('checksum', `The checksum does not match the content: the file was changed or damaged after it was downloaded. ${GET_NEW_SNAPSHOT}`);
   }
   return { snapshot, files };
 }

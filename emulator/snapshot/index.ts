@@ -7,7 +7,7 @@ import type { Lab } from '../lab';
 import { emptyLabFiles, readLabFiles, stageRestore, swapInRestore } from './dataDir';
 import { buildSnapshot, MAX_SNAPSHOT_BYTES, readSnapshot, SnapshotError, type Snapshot } from './format';
 
-export { MAX_SNAPSHOT_BYTES, SnapshotError, type Snapshot } from './format';
+export { GET_NEW_SNAPSHOT, MAX_SNAPSHOT_BYTES, SnapshotError, type Snapshot } from './format';
 
 /** A request the lab cannot carry out in its current state, such as a snapshot of an ephemeral lab. */
 export class SnapshotConflictError extends Error {

@@ -118,12 +118,13 @@ describe('lab snapshot', () => {
     const otherLab = buildSnapshot(good.labTime, ['r1', 'r2', 'r3'], good.files.map((file) => ({ path: file.path, data: Buffer.from(file.content, 'base64') })));
     const escape = buildSnapshot(good.labTime, ['r1'], [{ path: '../outside.json', data: Buffer.from('{}') }]);
     const cases: { name: string; body: string; field: string; message: RegExp }[] = [
-      { name: 'truncated', body: text.slice(0, Math.floor(text.length / 2)), field: 'body', message: /not valid JSON/ },
-      { name: 'tampered checksum', body: JSON.stringify({ ...good, checksum: '0'.repeat(64) }), field: 'checksum', message: /does not match/ },
+      { name: 'truncated', body: text.slice(0, Math.floor(text.length / 2)), field: 'body', message: /^This file is not a vigor-sim snapshot: it is not valid JSON/ },
+      { name: 'not an object', body: '[1, 2]', field: 'body', message: /^This file is not a vigor-sim snapshot: a snapshot is a JSON object/ },
+      { name: 'tampered checksum', body: JSON.stringify({ ...good, checksum: '0'.repeat(64) }), field: 'checksum', message: /does not match.*Download a new snapshot from the lab page \(\/lab\) or GET \/api\/lab\/snapshot/ },
       { name: 'tampered file', body: JSON.stringify({ ...good, files: [{ path: 'routers/r1/extra.json', content: 'e30=' }, ...good.files] }), field: 'checksum', message: /does not match/ },
       { name: 'router count', body: JSON.stringify(otherLab), field: 'routers', message: /3 routers \(r1, r2, r3\).*runs 1 router.*--routers 3/ },
       { name: 'path escape', body: JSON.stringify(escape), field: 'files[0].path', message: /not a plain relative path/ },
-      { name: 'wrong format', body: JSON.stringify({ ...good, format: 'tar' }), field: 'format', message: /vigor-sim-snapshot/ },
+      { name: 'wrong format', body: JSON.stringify({ ...good, format: 'tar' }), field: 'format', message: /^This file is not a vigor-sim snapshot: "format" must be "vigor-sim-snapshot"; got the string "tar"/ },
     ];
 
     for (const testCase of cases) {
@@ -168,6 +169,8 @@ describe('lab snapshot', () => {
     expect(page.text).toContain('id="lab-reset-button"');
     const script = await consoleOf(lab).get('/lab.js').expect(200);
     expect(script.text).toContain('/api/lab/restore');
+    // Lab time after a restore shows as on the other console pages, not as ISO 8601.
+    expect(script.text).toContain('Lab time is now ${formatLabTime(result.labTime)}');
   });
 
   test('restore without JSON type rejected', async () => {

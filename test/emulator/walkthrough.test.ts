@@ -6,9 +6,10 @@ import request from 'supertest';
 import type { Lab } from '../../emulator';
 import type { AlertsConfig } from '../../firmware';
 import { labApiRequest } from '../../emulator/api/labApi';
+import { ddnsCause, smtpCause } from '../../emulator/console/walkthrough/causes';
 import { evaluateWalkthrough, type Walkthrough } from '../../emulator/console/walkthrough/evaluate';
 import { STEP_IDS, type StepId } from '../../emulator/console/walkthrough/steps';
-import { loginAgent, routerOrigin, startTestLab } from '../helpers/lab';
+import { loginAgent, pageToken, routerOrigin, startTestLab } from '../helpers/lab';
 import { authorize, mailbox, RECIPIENT, saveProfile, sendTestMail, setUpDdns, setWanHttps, waitFor, type Agent } from '../helpers/mailFlow';
 import { ALERTS, createMailApp, microsoftSignIn, REDIRECT_URI, TENANT_ID } from '../services/identity/identityLab';
 
@@ -38,6 +39,17 @@ function stepsThrough(last: StepId): StepId[] {
 }
 
 const APPS = `/api/identity/microsoft/tenants/${TENANT_ID}/apps`;
+
+function stepOf(id: StepId, provider: 'microsoft' | 'google' = 'microsoft') {
+  return walkthrough(provider).steps.find((entry) => entry.id === id)!;
+}
+
+/** Presses Force Update on DDNS account 1 and waits for the update to finish. */
+async function forceDdnsUpdate(): Promise<void> {
+  const page = '/applications/dynamic-dns';
+  await agent.post(page).type('form').send({ _csrf: await pageToken(agent, page), action: 'force', index: '1' }).expect(303);
+  await waitFor(lab, () => lab.router('r1')!.firmware.ddns.states()[0]!.status !== 'updating', 'the DDNS update');
+}
 
 async function enableWanAlerts(): Promise<void> {
   const store = lab.router('r1')!.firmware.store;
@@ -137,6 +149,112 @@ describe('walkthrough evaluation', () => {
     // The Gmail scope is granted at consent, so it waits for the authorization.
     expect(steps.find((step) => step.id === 'permissions')!.status).toBe('todo');
   });
+
+  test('Google waiting steps name the client step', () => {
+    for (const id of ['secret', 'permissions', 'consent', 'redirectUri'] as const) {
+      expect({ id, detail: stepOf(id, 'google').detail }).toEqual({ id, detail: 'Comes after step 3, "OAuth client created in the project".' });
+    }
+    expect(stepOf('secret').detail).toBe('Comes after step 3, "App registered in the tenant".');
+  });
+
+  test('secret without description shows its hint', async () => {
+    const app = await labApiRequest(lab, 'POST', APPS, { displayName: 'Vigor mail' });
+    const secret = await labApiRequest(lab, 'POST', `${APPS}/${app.appId as string}/secrets`, {});
+    const detail = stepOf('secret').detail;
+    expect(detail).not.toContain('""');
+    expect(detail).toContain(`(no description, value ${(secret.value as string).slice(0, 3)}...)`);
+    expect(detail).toMatch(/created \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC/);
+  });
+});
+
+describe('walkthrough DDNS and clock faults', () => {
+  test('DDNS 911 fails step 1 while resolving', async () => {
+    await setUpDdns(lab, agent);
+    expect(stepOf('ddns').status).toBe('done');
+
+    await labApiRequest(lab, 'POST', '/api/ddns/drayddns/faults', { maintenance: true });
+    await forceDdnsUpdate();
+    expect(lab.router('r1')!.firmware.ddns.states()[0]!.status).toBe('retrying');
+    // The name still resolves to the WAN address; the retry alone fails the step.
+    expect(lab.dns.list().some((record) => record.name === 'r1.drayddns.com')).toBe(true);
+
+    const ddns = stepOf('ddns');
+    expect(ddns.status).toBe('failed');
+    expect(ddns.detail).toContain('911');
+    expect(ddns.cause).toContain('in maintenance');
+    expect(ddns.cause).toContain('retries in 10 minutes');
+    expect(walkthrough().next).toBe('ddns');
+
+    const trainer = await request(lab.consoleUrl.replace(/\/$/, '')).get('/trainer').expect(200);
+    expect(trainer.text).toContain('data-step="ddns" data-status="failed"');
+
+    await labApiRequest(lab, 'POST', '/api/ddns/drayddns/faults', { maintenance: false });
+    await forceDdnsUpdate();
+    expect(stepOf('ddns').status).toBe('done');
+  });
+
+  test('DDNS badauth names the login', async () => {
+    await setUpDdns(lab, agent);
+    await labApiRequest(lab, 'POST', '/api/ddns/drayddns/accounts/r1-trainee/faults', { passwordChanged: true });
+    await forceDdnsUpdate();
+
+    const ddns = stepOf('ddns');
+    expect(ddns.status).toBe('failed');
+    expect(ddns.detail).toContain('badauth');
+    expect(ddns.cause).toContain('DDNS login or password is wrong');
+    expect(ddns.cause).toContain('Applications >> Dynamic DNS Setup');
+  });
+
+  test('wrong router clock names NTP', async () => {
+    await setUpDdns(lab, agent);
+    await setWanHttps(lab, agent, true);
+    const app = await createMailApp(lab);
+    await saveProfile(agent, { name: 'm365', auth: 'oauth2', provider: 'microsoft', clientId: app.appId, clientSecret: app.secret, tenantId: TENANT_ID, sender: ALERTS.userPrincipalName });
+    await authorize(lab, agent, (browser, url) => microsoftSignIn(browser, url, ALERTS));
+
+    await labApiRequest(lab, 'POST', '/api/routers/r1/clock-offset', { date: '2020-01-01T00:00:00Z', reboot: true });
+    await waitFor(lab, () => lab.router('r1')!.firmware.state === 'running', 'the router to boot');
+    agent = await loginAgent(routerOrigin(lab));
+    expect(await sendTestMail(agent)).toContain('certificate is not yet valid');
+    await forceDdnsUpdate();
+
+    for (const id of ['ddns', 'testMail'] as const) {
+      const failing = stepOf(id);
+      expect({ id, status: failing.status }).toEqual({ id, status: 'failed' });
+      expect(failing.detail).toContain('certificate is not yet valid');
+      expect(failing.cause).toContain("router's clock is wrong (it shows 2020-01-01)");
+      expect(failing.cause).toContain('System Maintenance >> Time and Date');
+      expect(failing.cause).not.toContain('CERT_NOT_YET_VALID');
+    }
+  }, 60_000);
+});
+
+describe('walkthrough causes', () => {
+  test.each([
+    { error: '535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.', expected: 'SMTP AUTH is off for the tenant' },
+    { error: 'Connection refused: nothing listens on smtp.office365.com (192.0.2.50) port 587', expected: 'SMTP server refused the connection' },
+    { error: 'connect ECONNREFUSED 192.0.2.50:587', expected: 'Check SMTP Server and SMTP Port' },
+    { error: 'DNS lookup of smtp.office365.com failed: the server failed (SERVFAIL)', expected: 'cannot resolve the server name' },
+    { error: "certificate has expired: the certificate of smtp.gmail.com was valid until 2027-01-01T00:00:00.000Z, but the router's clock shows 2031-05-01T00:00:00.000Z", expected: "router's clock is probably wrong (it shows 2031-05-01)" },
+  ])('SMTP cause: $expected', ({ error, expected }) => {
+    expect(smtpCause(error)).toContain(expected);
+  });
+
+  test('unknown SMTP error has no cause', () => {
+    expect(smtpCause('451 4.3.0 Something unusual')).toBeUndefined();
+  });
+
+  test.each([
+    { state: { message: '911: the provider has a problem or is in maintenance. The router retries after 10 minutes', lastCode: '911' }, expected: 'in maintenance' },
+    { state: { message: 'Stopped: badauth: the user name or password is wrong.', lastCode: 'badauth' }, expected: 'DDNS login or password is wrong' },
+    { state: { message: 'Stopped: nohost: the host name does not exist in this account.', lastCode: 'nohost' }, expected: 'Check Domain Name' },
+    { state: { message: 'Stopped: abuse: the host name is blocked for abuse.', lastCode: 'abuse' }, expected: 'blocked the host name for abuse' },
+    { state: { message: 'Stopped: numhost: too many host names in one request.', lastCode: 'numhost' }, expected: 'Too many host names in one request (the provider replied numhost)' },
+    // A network failure keeps the code of the previous reply, which must not decide the cause.
+    { state: { message: 'Network error: DNS lookup of update.drayddns.com failed: the server failed (SERVFAIL); retrying in 30 s', lastCode: 'good' }, expected: 'SERVFAIL' },
+  ])('DDNS cause: $expected', ({ state, expected }) => {
+    expect(ddnsCause(state)).toContain(expected);
+  });
 });
 
 describe('walkthrough API and pages', () => {
@@ -167,5 +285,11 @@ describe('walkthrough API and pages', () => {
     expect(page.text).toContain('/walkthrough.js');
     const console = await api.get('/').expect(200);
     expect(console.text).toContain('href="/routers/r1/walkthrough"');
+  });
+
+  test('routers path redirects to list', async () => {
+    const api = request(lab.consoleUrl.replace(/\/$/, ''));
+    const reply = await api.get('/routers').expect(302);
+    expect(reply.headers.location).toBe('/#routers');
   });
 });

@@ -16,6 +16,11 @@
     return data;
   }
 
+  // The same form as the console's other lab times (format.ts formatLabTime): 2026-05-01 12:00:00 UTC.
+  function formatLabTime(ms) {
+    return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+  }
+
   function show(status, text, failed) {
     status.textContent = text;
     status.classList.toggle('status-error', failed);
@@ -33,7 +38,7 @@
       show(status, `Uploading ${file.name} (${Math.ceil(file.size / 1024)} kB) and restoring; services and routers restart...`, false);
       try {
         const result = await send('POST', '/api/lab/restore', file);
-        show(status, `Restored ${result.files} files for ${result.routers.join(', ')}. Lab time is now ${result.iso}.`, false);
+        show(status, `Restored ${result.files} files for ${result.routers.join(', ')}. Lab time is now ${formatLabTime(result.labTime)}.`, false);
       } catch (error) {
         show(status, `Restore failed: ${error.message}`, true);
       } finally {

@@ -10,7 +10,8 @@ import type { CloudProject, OAuthClient } from '../../services/google/model';
 import type { Application, Tenant } from '../../services/microsoft/model';
 import { identityOf } from '../identityApi';
 import { oauthCause } from './causes';
-import { done, failed, todo, type Check, type FlowContext } from './context';
+import { done, failed, formatTime, todo, type Check, type FlowContext } from './context';
+import { STEP_IDS, stepTitle, type WalkthroughProvider } from './steps';
 
 /** The scope Gmail's SMTP server requires. */
 const GMAIL_SCOPE = 'https://mail.google.com/';
@@ -18,13 +19,11 @@ const GMAIL_SCOPE = 'https://mail.google.com/';
 type AppCheckId = 'app' | 'secret' | 'permissions' | 'consent' | 'redirectUri';
 export type AppChecks = Record<AppCheckId, Check>;
 
-const waitingForApp = (appDetail: string): AppChecks => ({
-  app: todo(appDetail),
-  secret: todo('Comes after the app registration.'),
-  permissions: todo('Comes after the app registration.'),
-  consent: todo('Comes after the app registration.'),
-  redirectUri: todo('Comes after the app registration.'),
-});
+/** Builds the checks before the app step is done: the app step's own detail, and the rest wait for it. */
+function waitingForApp(provider: WalkthroughProvider, appDetail: string): AppChecks {
+  const waiting = todo(`Comes after step ${STEP_IDS.indexOf('app') + 1}, "${stepTitle(provider, 'app')}".`);
+  return { app: todo(appDetail), secret: waiting, permissions: waiting, consent: waiting, redirectUri: waiting };
+}
 
 export function microsoftChecks(context: FlowContext): AppChecks {
   const entra = identityOf(context.lab).microsoft;
@@ -32,17 +31,17 @@ export function microsoftChecks(context: FlowContext): AppChecks {
   const tenant = (profileTenant && entra.tenants.find(profileTenant)) || entra.tenants.find(context.identity.microsoft.tenantId);
   if (!tenant) {
     const missing = failed(`The tenant ${context.identity.microsoft.domain} no longer exists.`, oauthCause(undefined, 'AADSTS90002'));
-    return { ...waitingForApp(''), app: missing };
+    return { ...waitingForApp(context.provider, ''), app: missing };
   }
 
   const clientId = context.profile?.oauth.clientId;
   const named = clientId ? tenant.applications.find((app) => app.appId === clientId) : undefined;
   if (clientId && !named) {
     const wrongApp = failed(`The profile's Client ID ${clientId} is not an app of ${tenant.domains[0]}.`, oauthCause('unauthorized_client', 'AADSTS700016'));
-    return { ...waitingForApp(''), app: wrongApp };
+    return { ...waitingForApp(context.provider, ''), app: wrongApp };
   }
   const app = named ?? tenant.applications[tenant.applications.length - 1];
-  if (!app) return waitingForApp(`Register an app in the Entra admin center, signed in as ${context.identity.microsoft.admin.address}.`);
+  if (!app) return waitingForApp(context.provider, `Register an app in the Entra admin center, signed in as ${context.identity.microsoft.admin.address}.`);
 
   return {
     app: done(`${app.displayName} (client ID ${app.appId}) in ${tenant.displayName}`),
@@ -57,7 +56,10 @@ function microsoftSecret(app: Application, now: number): Check {
   if (app.secrets.length === 0) return todo('Add a client secret in Certificates & secrets and copy its value.');
   const valid = app.secrets.filter((secret) => secret.endDateTime > now);
   if (valid.length === 0) return failed('Every client secret of the app has expired.', oauthCause('invalid_client', 'AADSTS7000222'));
-  return done(`${valid.length} valid secret(s), the newest "${valid[valid.length - 1]!.displayName}"`);
+  const newest = valid[valid.length - 1]!;
+  // A secret may have no description, and the admin center then identifies it by its value's first characters.
+  const label = newest.displayName ? `"${newest.displayName}"` : `(no description, value ${newest.hint}...)`;
+  return done(`${valid.length} valid secret(s), the newest ${label} created ${formatTime(newest.startDateTime)}, expires ${formatTime(newest.endDateTime)}`);
 }
 
 function microsoftPermissions(app: Application): Check {
@@ -81,12 +83,12 @@ export function googleChecks(context: FlowContext): AppChecks {
   const named = clientId ? google.projects.findClient(clientId) : undefined;
   if (clientId && !named) {
     const wrongClient = failed(`The profile's Client ID ${clientId} is not an OAuth client of any lab project.`, `${GOOGLE_ERRORS.clientNotFound.description} ${oauthCause('invalid_client', undefined)}`);
-    return { ...waitingForApp(''), app: wrongClient };
+    return { ...waitingForApp(context.provider, ''), app: wrongClient };
   }
   const project: CloudProject | undefined = named?.project ?? google.projects.find(context.identity.google.projectId);
-  if (!project) return { ...waitingForApp(''), app: failed(`The project ${context.identity.google.projectId} no longer exists.`, 'Create a project in the Cloud console, or ask the trainer for one.') };
+  if (!project) return { ...waitingForApp(context.provider, ''), app: failed(`The project ${context.identity.google.projectId} no longer exists.`, 'Create a project in the Cloud console, or ask the trainer for one.') };
   const client: OAuthClient | undefined = named?.client ?? project.clients[project.clients.length - 1];
-  if (!client) return waitingForApp(`Create an OAuth client (Web application) in the project ${project.id}, signed in as ${project.owner}.`);
+  if (!client) return waitingForApp(context.provider, `Create an OAuth client (Web application) in the project ${project.id}, signed in as ${project.owner}.`);
 
   const sender = (context.profile?.sender || context.identity.google.alerts.address).toLowerCase();
   const grant = google.grants.find(sender, client.clientId);

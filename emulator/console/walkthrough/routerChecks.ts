@@ -21,13 +21,15 @@ export function ddnsCheck({ lab, router }: FlowContext): Check {
   // The DNS record list, not a lookup, because a lookup would record a timeline event at every evaluation.
   const resolved = lab.dns.list().find((record) => record.name === hostname)?.address ?? null;
 
-  if (registered && publicAddresses.includes(registered) && resolved === registered && !lab.dns.isFailing()) return done(`${hostname} resolves to ${registered}, the router's WAN address`);
-  if (lab.dns.isFailing()) return failed(`${hostname} does not resolve.`, 'The lab DNS fails every lookup (a DNS outage); DDNS updates get dnserr until it ends.');
+  if (lab.dns.isFailing()) return failed(`${hostname} does not resolve.`, 'The lab DNS fails every lookup with SERVFAIL (a DNS outage), so the router cannot resolve the DDNS provider and its updates fail until the outage ends.');
+  // An account that retries or stopped fails the step even while the name still resolves, because
+  // the name keeps its old address only until the WAN address changes.
+  if (state.status === 'stopped' || state.status === 'retrying') return failed(`${hostname}: ${state.message}`, ddnsCause(state));
+  if (registered && publicAddresses.includes(registered) && resolved === registered) return done(`${hostname} resolves to ${registered}, the router's WAN address`);
   if (wans.length === 0) return failed('The router has no WAN address.', 'The WAN is down: check the WAN1 cable and the ISP line.');
   if (wans.some((port) => lab.isp.publicAddress(port.address!.ip) !== port.address!.ip)) {
     return failed(`The WAN address ${wans[0]!.address!.ip} is behind carrier-grade NAT.`, 'The Internet cannot connect in behind carrier-grade NAT, so the relay cannot reach the router: ask the ISP for a public address.');
   }
-  if (state.status === 'stopped' || state.status === 'retrying') return failed(`${hostname}: ${state.message}`, ddnsCause(state.lastCode) ?? state.message);
   const stale = registered ? ` DrayDDNS has ${registered}, the WAN has ${publicAddresses.join(', ')}.` : '';
   return todo(`${hostname}: ${state.message}.${stale}`);
 }
@@ -47,7 +49,7 @@ export function wanHttpsCheck({ router, tokens }: FlowContext): Check {
 
 export function authorizedCheck({ router, profile, profileIndex, tokens, provider }: FlowContext): Check {
   if (!profile || profileIndex === undefined) return todo(`Save a mail profile with Authentication OAuth 2.0 and OAuth Provider ${provider === 'google' ? 'Google' : 'Microsoft'} in Objects Setting >> SMS/Mail Service Object.`);
-  if (tokens?.reauthorizationRequired) return failed(`Profile ${profileIndex + 1} needs re-authorization: ${tokens.reauthorizationRequired}`, oauthCauseFromText(tokens.reauthorizationRequired) ?? tokens.reauthorizationRequired);
+  if (tokens?.reauthorizationRequired) return failed(`Profile ${profileIndex + 1} needs re-authorization: ${tokens.reauthorizationRequired}`, oauthCauseFromText(tokens.reauthorizationRequired));
   if (tokens) return done(`Profile ${profileIndex + 1} (${profile.name}) authorized as ${tokens.account} at ${formatTime(tokens.authorizedAt)}`);
 
   const label = `mail profile ${profileIndex + 1} (`;
@@ -78,7 +80,7 @@ export function testMailCheck(context: FlowContext): Check {
   if (failure && (!sent || failure.seq > sent.seq)) {
     const error = failure.message.slice(failure.message.indexOf(' failed: ') + ' failed: '.length);
     const detail = `The last test e-mail failed at ${formatTime(failure.time)}: ${error}`;
-    return failed(newest ? `${detail} An earlier one was received.` : detail, smtpCause(error) ?? error);
+    return failed(newest ? `${detail} An earlier one was received.` : detail, smtpCause(error));
   }
   if (newest) return done(`Received by ${newest.mailbox} at ${formatTime(newest.receivedAt)}`);
   return todo(`Send a Test E-mail from profile ${profileIndex + 1}.`);
@@ -127,7 +129,7 @@ export function alertAfterCloseCheck(context: FlowContext, wanHttpsOff: Check): 
     return done(`"${newest.subject}" received by ${newest.mailbox} at ${formatTime(newest.receivedAt)}`);
   }
   const troubled = [...alerts].reverse().find((alert) => alert.lastError);
-  if (troubled) return failed(`"${troubled.subject}" is ${troubled.status}: ${troubled.lastError}`, smtpCause(troubled.lastError!) ?? troubled.lastError);
+  if (troubled) return failed(`"${troubled.subject}" is ${troubled.status}: ${troubled.lastError}`, smtpCause(troubled.lastError!));
   if (alerts.some((alert) => alert.status === 'pending')) return todo('An alert is waiting in the queue (Applications >> SMS/Mail Alert Service >> Queue).');
   return todo(`Raise an alert, e.g. pull the WAN1 cable and plug it back in (closed since ${formatTime(since)}).`);
 }
