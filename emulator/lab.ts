@@ -118,11 +118,15 @@ export class Lab {
     return after;
   }
 
-  /** Drops a WAN's session at the ISP; the router dials again, with a new address if the line is set so. */
-  reconnectLine(routerId: string, wan: WanPortName): void {
+  /**
+   * Drops a WAN's session at the ISP, and the router dials again. The new session gets a new
+   * address when `newAddress` is true or the line is set to change it on every reconnect. A
+   * `newAddress` request leaves the line's newAddressOnReconnect as it is.
+   */
+  reconnectLine(routerId: string, wan: WanPortName, newAddress = false): void {
     const router = this.router(routerId);
     if (!router) throw new RangeError(`There is no router ${routerId} in this lab`);
-    if (this.isp.lineOptions(routerId, wan).newAddressOnReconnect) this.isp.renumber(routerId, wan);
+    if (newAddress || this.isp.lineOptions(routerId, wan).newAddressOnReconnect) this.isp.renumber(routerId, wan);
     router.hardware.uplink.dropLine(wan);
   }
 

@@ -42,6 +42,7 @@ export const API_ROUTES = [
   'GET /api/routers/{id}/wan/{wan}/line',
   'POST /api/routers/{id}/wan/{wan}/line',
   'POST /api/routers/{id}/wan/{wan}/reconnect',
+  'POST /api/routers/{id}/wan/{wan}/renumber',
   'GET /api/network/probe',
   'GET /api/network/ping',
   'GET /api/ddns',
@@ -69,6 +70,7 @@ export const API_ROUTES = [
   'GET /api/timeline',
   'GET /api/timeline/{seq}',
   'GET /api/faults',
+  'GET /api/routers/{id}/fault-parameters',
   ...WALKTHROUGH_API_ROUTES,
   ...IDENTITY_API_ROUTES,
 ];

@@ -64,6 +64,10 @@ export function createConsoleApp(lab: Lab): express.Express {
     res.set('Cache-Control', 'no-store');
     res.type('html').send(renderTimelineEventPage(lab, req.params.seq));
   });
+  // The routers are listed on the console page, which links to each one's walkthrough.
+  app.get('/routers', (_req, res) => {
+    res.redirect(302, '/#routers');
+  });
   app.get('/routers/:id/walkthrough', (req, res) => {
     res.set('Cache-Control', 'no-store');
     res.type('html').send(renderRouterWalkthroughPage(lab, findRouter(lab, req.params.id), providerQuery(req)));

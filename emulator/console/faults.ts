@@ -15,7 +15,10 @@ export interface FaultRequest {
 export interface FaultParameter {
   name: string;
   label: string;
-  /** Value the form starts with; the seeded lab's names where one fits. */
+  /**
+   * Value the form starts with when the router chosen on the fault page has none for this
+   * parameter (faultParameters.ts lists those it has).
+   */
   example: string;
 }
 
@@ -37,6 +40,7 @@ const TENANT: FaultParameter = { name: 'tenant', label: 'Tenant (ID or domain)',
 const APP_ID: FaultParameter = { name: 'appId', label: 'Application (client) ID', example: '' };
 const USER: FaultParameter = { name: 'user', label: 'User (UPN or object ID)', example: '' };
 const PROVIDER: FaultParameter = { name: 'provider', label: 'DDNS provider', example: 'drayddns' };
+const ACCOUNT: FaultParameter = { name: 'account', label: 'DDNS account (user name)', example: 'r1-trainee' };
 const MICROSOFT = '/api/identity/microsoft/tenants/{tenant}';
 
 export const FAULTS: Fault[] = [
@@ -110,10 +114,10 @@ export const FAULTS: Fault[] = [
     id: 'ddns-abuse-lock',
     title: 'DDNS account locked for abuse',
     explanation:
-      "Updates get abuse and the router stops updating until an administrator acts; DrayDDNS certificate requests get 403 account_locked. The router's DDNS page shows abuse.",
-    parameters: [PROVIDER],
-    on: { method: 'POST', path: '/api/ddns/{provider}/faults', body: { abuseLock: true } },
-    off: { method: 'POST', path: '/api/ddns/{provider}/faults', body: { abuseLock: false } },
+      "Updates with this account's credentials get abuse and the router stops updating until an administrator acts; DrayDDNS certificate requests get 403 account_locked. The router's DDNS page shows abuse. Other accounts of the provider, and so other trainees, are not affected.",
+    parameters: [PROVIDER, ACCOUNT],
+    on: { method: 'POST', path: '/api/ddns/{provider}/accounts/{account}/faults', body: { abuseLock: true } },
+    off: { method: 'POST', path: '/api/ddns/{provider}/accounts/{account}/faults', body: { abuseLock: false } },
   },
   {
     id: 'dns-failure',

@@ -1,16 +1,18 @@
 /**
  * The fault catalogue page (/faults): one card per fault of FAULTS with what a real administrator
- * would see, the fields its requests need and Switch on / Switch off buttons. /faults.js sends the
- * requests of the table with the fields filled in.
+ * would see, the fields its requests need and Switch on / Switch off buttons. A router selector at
+ * the top fills the fields with the chosen router's tenant, user, project, app and DDNS account.
+ * /faults.js sends the requests of the table with the fields filled in.
  */
 import type { Lab } from '../lab';
+import { faultParameterValues } from './faultParameters';
 import { FAULTS, type Fault, type FaultRequest } from './faults';
 import { html, type SafeHtml } from './html';
-import { IdentityProviders } from '../services/identity/providers';
 import { renderLabTime } from './labTime';
 
 export function renderFaultsPage(lab: Lab): string {
-  const defaults = defaultValues(lab);
+  const first = lab.routers[0];
+  const defaults: Record<string, string> = first ? faultParameterValues(lab, first) : {};
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -29,6 +31,7 @@ ${renderLabTime(lab)}
 </header>
 <noscript><p class="banner">The buttons need JavaScript; send the listed requests to the lab API instead.</p></noscript>
 <main>
+${renderRouterChoice(lab)}
 ${FAULTS.map((fault) => renderFault(fault, defaults))}
 </main>
 </body>
@@ -56,24 +59,16 @@ function describeRequest(request: FaultRequest): string {
   return `${request.method} ${request.path}${request.body ? ` ${JSON.stringify(request.body)}` : ''}`;
 }
 
-/** Field values from the lab's current state: the first Microsoft tenant, its app and user, the first Google project. */
-function defaultValues(lab: Lab): Record<string, string> {
-  const values: Record<string, string> = {};
-  const identity = lab.services?.identity;
-  if (!(identity instanceof IdentityProviders)) return values;
-  const tenant = identity?.microsoft.tenants.list()[0];
-  if (tenant) {
-    values.tenant = tenant.domains[0] ?? tenant.id;
-    const app = tenant.applications[0];
-    if (app) {
-      values.appId = app.appId;
-      const secret = app.secrets[0];
-      if (secret) values.secretId = secret.keyId;
-    }
-    const user = tenant.users.find((candidate) => candidate.mail !== null) ?? tenant.users[0];
-    if (user) values.user = user.userPrincipalName;
-  }
-  const project = identity.google.projects.list()[0];
-  if (project) values.project = project.id;
-  return values;
+/** Renders the router selector. When it changes, faults.js refills the fields from GET /api/routers/{id}/fault-parameters. */
+function renderRouterChoice(lab: Lab): SafeHtml {
+  return html`<section id="fault-router" aria-labelledby="fault-router-heading">
+<h2 id="fault-router-heading">Router</h2>
+<form class="controls">
+<label>Aim the faults at <select id="fault-router-select" name="router" autocomplete="off">
+${lab.routers.map((router) => html`<option value="${router.id}">${router.id}</option>
+`)}</select></label>
+</form>
+<p class="muted">Choosing a router fills each card with its tenant, its alerts account, its Google project and its DrayDDNS account. The app and secret IDs are filled once the router's Microsoft mail profile names an app of its tenant. Faults on the whole lab or a whole provider, such as DNS failure or DDNS maintenance, affect every router.</p>
+<p class="status" id="fault-router-status" aria-live="polite"></p>
+</section>`;
 }

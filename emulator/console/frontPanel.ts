@@ -31,7 +31,7 @@ ${panelSvg(router)}
 <div class="controls">
 ${WAN_PORTS.map((wan) => {
   const outage = lines.find((line) => line.line === `${router.id}/${wan}`)?.outage ?? false;
-  return html`<button type="button" data-wan-action="renumber" data-wan="${wan}">${wan}: new address</button>
+  return html`<button type="button" data-wan-action="renumber" data-wan="${wan}" title="The ISP drops the ${wan} session once and the router dials again with a new public address. Later reconnects keep that address unless the line's newAddressOnReconnect is on.">${wan}: new address</button>
 <button type="button" data-wan-action="outage" data-wan="${wan}" aria-pressed="${String(outage)}">${wan}: ISP outage ${outage ? 'on' : 'off'}</button>
 `;
 })}</div>

@@ -1,6 +1,7 @@
 /**
  * Lab API routes of the emulated network: the ready information, the lab DNS, the ISP lines behind
- * each WAN, and a port probe that tells what a connection from a place would meet.
+ * each WAN (switches, reconnect, one-off renumbering), and a port probe that reports what a
+ * connection from a place would meet.
  */
 import { isIP } from 'node:net';
 import express, { type Router } from 'express';
@@ -88,17 +89,21 @@ export function createNetworkApi(lab: Lab): Router {
     })
     .all(methodNotAllowed(['GET', 'POST']));
 
-  api
-    .route('/routers/:id/wan/:wan/reconnect')
-    .post(rejectQueryParameters, async (req, res) => {
-      const router = findRouter(lab, req.params.id);
-      const wan = findWan(req.params.wan);
-      const previous = router.hardware.ports.address(wan)?.ip ?? null;
-      if (previous === null) throw new ApiError(409, 'CONFLICT', `${wan} of ${router.id} has no session to drop; plug its cable in or wait for it to connect.`);
-      lab.reconnectLine(router.id, wan);
-      res.status(202).json({ router: router.id, wan, previousAddress: previous, note: 'The router dials again after 5 s of lab time.' });
-    })
-    .all(methodNotAllowed(['POST']));
+  for (const action of ['reconnect', 'renumber'] as const) {
+    api
+      .route(`/routers/:id/wan/:wan/${action}`)
+      .post(rejectQueryParameters, async (req, res) => {
+        const router = findRouter(lab, req.params.id);
+        const wan = findWan(req.params.wan);
+        const previous = router.hardware.ports.address(wan)?.ip ?? null;
+        if (previous === null) throw new ApiError(409, 'CONFLICT', `${wan} of ${router.id} has no session to drop; plug its cable in or wait for it to connect.`);
+        const renumber = action === 'renumber';
+        lab.reconnectLine(router.id, wan, renumber);
+        const note = renumber ? 'The router dials again after 5 s of lab time and gets a new address.' : 'The router dials again after 5 s of lab time.';
+        res.status(202).json({ router: router.id, wan, previousAddress: previous, note });
+      })
+      .all(methodNotAllowed(['POST']));
+  }
 
   api
     .route('/network/probe')

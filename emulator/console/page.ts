@@ -26,11 +26,17 @@ const ADVANCE_PRESETS = [
 
 /**
  * Buttons of each router's reset-button control. A press of more than FACTORY_RESET_HOLD_SECONDS
- * restores factory defaults, so the long press holds the button one second longer than that.
+ * restores factory defaults, so the long press holds the button one second longer than that. The
+ * labels are short so the routers table fits a 1280 px window; the title says how long the press is.
  */
 const RESET_PRESSES = [
-  { holdSeconds: 1, action: 'restart', label: 'Press (restart)' },
-  { holdSeconds: FACTORY_RESET_HOLD_SECONDS + 1, action: 'factoryReset', label: `Hold ${FACTORY_RESET_HOLD_SECONDS + 1} s (factory reset)` },
+  { holdSeconds: 1, action: 'restart', label: 'Restart', title: 'Press the reset button for 1 s: the router restarts with its current settings.' },
+  {
+    holdSeconds: FACTORY_RESET_HOLD_SECONDS + 1,
+    action: 'factoryReset',
+    label: 'Factory reset',
+    title: `Hold the reset button for ${FACTORY_RESET_HOLD_SECONDS + 1} s, after a confirmation: the router restores its factory default settings and restarts.`,
+  },
 ];
 
 export function renderConsolePage(lab: Lab): string {
@@ -97,7 +103,7 @@ function renderRouters(routers: RouterView[]): SafeHtml {
 <h2 id="routers-heading">Routers</h2>
 <div class="table-wrap">
 <table>
-<thead><tr><th scope="col">Router</th><th scope="col">Web UI (new tab)</th><th scope="col">Firmware</th><th scope="col">Uptime</th>${WAN_PORTS.map((port) => html`<th scope="col">${port} address</th>`)}<th scope="col">Ports (click to plug or pull the cable)</th><th scope="col">Reset button</th></tr></thead>
+<thead><tr><th scope="col">Router</th><th scope="col">Web UI (new tab)</th><th scope="col">Firmware</th><th scope="col">Uptime</th>${WAN_PORTS.map((port) => html`<th scope="col">${port} address</th>`)}<th scope="col">Ports <span class="muted">(click to plug or pull the cable)</span></th><th scope="col">Reset button</th></tr></thead>
 <tbody>
 ${routers.map(renderRouterRow)}</tbody>
 </table>
@@ -118,7 +124,7 @@ ${WAN_PORTS.map((port) => html`<td data-field="${port}">${formatWanAddress(portB
     (port) => html`<button type="button" class="port ${port.linkUp ? 'port-up' : 'port-down'}" data-port="${port.name}" aria-pressed="${String(port.linkUp)}" title="${describePort(port)}">${port.name} <span class="port-state">${port.linkUp ? 'up' : 'down'}</span></button>`,
   )}</td>
 <td class="reset">${RESET_PRESSES.map(
-    (press) => html`<button type="button" data-hold-seconds="${press.holdSeconds}" data-reset-action="${press.action}">${press.label}</button>`,
+    (press) => html`<button type="button" data-hold-seconds="${press.holdSeconds}" data-reset-action="${press.action}" title="${press.title}">${press.label}</button>`,
   )}</td>
 </tr>
 `;

@@ -3,8 +3,13 @@
  * the customer pools (the same one each time unless the line is set to change it on reconnect), or
  * a carrier-grade NAT address that the Internet sees as a shared public one. A trainer can drop a
  * line's session, change its address, put it behind CGNAT or take it down.
+ *
+ * Each line's first public address is fixed by its router and WAN (homeAddress), so a lab starts
+ * with the same addresses whatever order its routers dial in. A line that gets a new address takes
+ * the next spare one: hosts above the last home address, then addresses other lines gave up.
  */
-import { UplinkError, type AddressRequest, type Lease, type WanPortName } from '../../hal';
+import { UplinkError, WAN_PORTS, type AddressRequest, type Lease, type WanPortName } from '../../hal';
+import { MAX_ROUTERS } from '../labOptions';
 import { CGNAT_GATEWAY, CGNAT_PREFIX, CGNAT_PUBLIC_ADDRESSES, ISP_FIRST_HOST, ISP_LAST_HOST, ISP_POOLS, LAB_DNS_SERVER } from './addressPlan';
 
 export interface LineOptions {
@@ -26,12 +31,33 @@ export interface LineState extends LineOptions {
 
 const DEFAULT_OPTIONS: LineOptions = { newAddressOnReconnect: false, cgnat: false, outage: false };
 
+/** First host number after the home addresses of rMAX_ROUTERS; the hosts from here up are spare. */
+const FIRST_SPARE_HOST = ISP_FIRST_HOST + MAX_ROUTERS;
+
+/** Addresses for lines that change address, in the order the ISP hands them out. */
+const SPARE_ADDRESSES = ISP_POOLS.flatMap((pool) => Array.from({ length: ISP_LAST_HOST - FIRST_SPARE_HOST + 1 }, (_, index) => `${pool}.${FIRST_SPARE_HOST + index}`));
+
+/**
+ * Returns the public address a line gets on its first lease. Router rN's WAN1 gets host 9 + N of
+ * the first customer pool, and its WAN2 the same host of the second: r1 has 203.0.113.10 and
+ * 198.51.100.10, r2 has 203.0.113.11 and 198.51.100.11. Returns undefined for a router id that is
+ * not rN with N from 1 to MAX_ROUTERS.
+ */
+export function homeAddress(routerId: string, wan: WanPortName): string | undefined {
+  const match = /^r([1-9]\d*)$/.exec(routerId);
+  const number = match ? Number(match[1]) : 0;
+  if (number < 1 || number > MAX_ROUTERS) return undefined;
+  return `${ISP_POOLS[WAN_PORTS.indexOf(wan)]}.${ISP_FIRST_HOST + number - 1}`;
+}
+
 export class LabIsp {
   private readonly addresses = new Map<string, string>();
   private readonly cgnatAddresses = new Map<string, string>();
   private readonly options = new Map<string, LineOptions>();
   private readonly freed: string[] = [];
-  private nextIndex = 0;
+  /** Lines that have had their home address, so a new lease after a renumbering takes a spare one. */
+  private readonly homed = new Set<string>();
+  private nextSpare = 0;
   private nextCgnat = 2;
 
   /** Options of the line behind a router's WAN. */
@@ -89,7 +115,9 @@ export class LabIsp {
 
     let ip = this.addresses.get(key);
     if (!ip) {
-      ip = this.allocate();
+      const home = this.homed.has(key) ? undefined : homeAddress(routerId, wan);
+      ip = home ?? this.allocate();
+      this.homed.add(key);
       this.addresses.set(key, ip);
     }
     const network = ip.split('.').slice(0, 3).join('.');
@@ -115,13 +143,12 @@ export class LabIsp {
     if (ip) this.freed.push(ip);
   }
 
+  /** Hands out the next spare address, then the addresses that lines gave up, oldest first. */
   private allocate(): string {
-    const perPool = ISP_LAST_HOST - ISP_FIRST_HOST + 1;
-    const pool = ISP_POOLS[Math.floor(this.nextIndex / perPool)];
-    if (pool) {
-      const host = ISP_FIRST_HOST + (this.nextIndex % perPool);
-      this.nextIndex += 1;
-      return `${pool}.${host}`;
+    const spare = SPARE_ADDRESSES[this.nextSpare];
+    if (spare) {
+      this.nextSpare += 1;
+      return spare;
     }
     const reused = this.freed.shift();
     if (reused) return reused;

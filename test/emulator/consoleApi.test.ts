@@ -502,8 +502,8 @@ describe('POST /api/routers/{id}/reset-button', () => {
   test('console page has both reset buttons', async () => {
     const page = await request(app).get('/').expect(200);
 
-    expect(page.text).toContain('<button type="button" data-hold-seconds="1" data-reset-action="restart">Press (restart)</button>');
-    expect(page.text).toContain('<button type="button" data-hold-seconds="6" data-reset-action="factoryReset">Hold 6 s (factory reset)</button>');
+    expect(page.text).toContain('<button type="button" data-hold-seconds="1" data-reset-action="restart" title="Press the reset button for 1 s: the router restarts with its current settings.">Restart</button>');
+    expect(page.text).toContain('<button type="button" data-hold-seconds="6" data-reset-action="factoryReset" title="Hold the reset button for 6 s, after a confirmation: the router restores its factory default settings and restarts.">Factory reset</button>');
     expect(page.text).toContain('id="routers-status"');
     const script = await request(app).get('/console.js').expect(200);
     expect(script.text).toContain('/reset-button');

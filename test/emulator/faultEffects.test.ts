@@ -19,6 +19,7 @@ const GMAIL_ACCOUNT = { email: 'lab.alerts@gmail.com', password: 'Alerts-Lab-202
 let lab: Lab;
 let agent: Agent;
 let values: Record<string, string>;
+let mailApp: Awaited<ReturnType<typeof createMailApp>>;
 const tested = new Set<string>();
 
 /** Fills the `{name}` placeholders as the fault page's script does: encoded in the path, as is in body strings. */
@@ -49,6 +50,12 @@ async function switchFault(id: string, direction: 'on' | 'off'): Promise<Record<
   const response = body ? await call.set('Content-Type', 'application/json').send(body) : await call;
   if (response.status >= 300) throw new Error(`${template.method} ${path} for fault ${id} ${direction} failed with HTTP ${response.status}: ${response.text}`);
   return response.body as Record<string, unknown>;
+}
+
+/** GET /api/routers/r1/fault-parameters, the values the fault page fills in for r1. */
+async function faultParameters(): Promise<Record<string, string>> {
+  const response = await labApi(lab).get('/api/routers/r1/fault-parameters').expect(200);
+  return response.body.parameters as Record<string, string>;
 }
 
 function syslogMessages(category: string): string[] {
@@ -82,14 +89,30 @@ beforeAll(async () => {
   agent = await loginAgent(routerOrigin(lab));
   await setUpDdns(lab, agent);
   await setWanHttps(lab, agent, true);
-  const app = await createMailApp(lab);
-  await authorizeMicrosoft(app.secret, app.appId);
-  values = { tenant: TENANT_ID, appId: app.appId, secretId: app.secretId, user: ALERTS.userPrincipalName, provider: 'drayddns', server: 'exchange', project: GOOGLE_PROJECT, router: 'r1', date: '2020-01-01T00:00:00Z' };
+  mailApp = await createMailApp(lab);
+  await authorizeMicrosoft(mailApp.secret, mailApp.appId);
+  // The router's values come from the route the fault page fills its fields from; the rest are the catalogue's examples.
+  values = { server: 'exchange', date: '2020-01-01T00:00:00Z', ...(await faultParameters()) };
   expect(await sendTestMail(agent)).toContain(SENT);
 });
 
 afterAll(async () => {
   await lab?.stop();
+});
+
+describe('fault parameters of r1', () => {
+  test('name the authorized app and alerts', async () => {
+    expect(await faultParameters()).toEqual({
+      router: 'r1',
+      tenant: 'contosolab.onmicrosoft.com',
+      user: ALERTS.userPrincipalName,
+      appId: mailApp.appId,
+      secretId: mailApp.secretId,
+      project: GOOGLE_PROJECT,
+      provider: 'drayddns',
+      account: 'r1-trainee',
+    });
+  });
 });
 
 describe('mail server faults', () => {
@@ -144,6 +167,11 @@ describe('network and DDNS faults', () => {
     await switchFault('ddns-abuse-lock', 'on');
     await forceDdnsUpdate();
     expect(ddnsState().message).toContain('abuse');
+    // The lock names the router's account, so other trainees' accounts at the provider keep working.
+    const providerFaults = await labApi(lab).get('/api/ddns/drayddns/faults').expect(200);
+    expect(providerFaults.body.abuseLock).toBe(false);
+    const account = await labApi(lab).get('/api/ddns/drayddns/accounts/r1-trainee').expect(200);
+    expect(account.body.faults.abuseLock).toBe(true);
 
     await switchFault('ddns-abuse-lock', 'off');
     await forceDdnsUpdate();
@@ -217,6 +245,7 @@ describe('identity provider faults', () => {
     const created = await switchFault('client-secret-expired', 'off');
     await authorizeMicrosoft(String(created.value), values.appId!);
     values.secretId = String(created.secretId);
+    expect((await faultParameters()).secretId).toBe(values.secretId);
     expect(await sendTestMail(agent)).toContain(SENT);
   });
 

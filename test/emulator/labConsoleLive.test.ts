@@ -166,6 +166,53 @@ describe('fault catalogue', () => {
   });
 });
 
+describe('fault parameters in a class lab', () => {
+  let classLab: Lab;
+
+  beforeAll(async () => {
+    classLab = await startTestLab({ routers: 2 });
+  });
+
+  afterAll(async () => {
+    await classLab?.stop();
+  });
+
+  test('r2 gets its own tenant and account', async () => {
+    const response = await request(createConsoleApp(classLab)).get('/api/routers/r2/fault-parameters').expect(200);
+    expect(response.body).toEqual({
+      router: 'r2',
+      parameters: {
+        router: 'r2',
+        tenant: 'contosolabr2.onmicrosoft.com',
+        user: 'alerts@contosolabr2.onmicrosoft.com',
+        appId: '',
+        secretId: '',
+        project: 'vigor-mail-lab-r2',
+        provider: 'drayddns',
+        account: 'r2-trainee',
+      },
+    });
+  });
+
+  test('unknown router gets 404', async () => {
+    const response = await request(createConsoleApp(classLab)).get('/api/routers/r9/fault-parameters').expect(404);
+    expect(response.body.error.field).toBe('id');
+  });
+
+  test('fault page starts with r1', async () => {
+    const page = (await request(createConsoleApp(classLab)).get('/faults').expect(200)).text;
+    expect(page).toContain('<option value="r2">r2</option>');
+    expect(page).toContain('name="user" value="alerts@contosolab.onmicrosoft.com"');
+    expect(page).toContain('name="account" value="r1-trainee"');
+    expect(page).toContain('name="project" value="vigor-mail-lab"');
+  });
+
+  test('WAN1 addresses follow router ids', () => {
+    expect(classLab.router('r1')!.hardware.ports.address('WAN1')?.ip).toBe('203.0.113.10');
+    expect(classLab.router('r2')!.hardware.ports.address('WAN1')?.ip).toBe('203.0.113.11');
+  });
+});
+
 describe('console pages', () => {
   test('main page draws a front panel per router', async () => {
     const page = (await request(createConsoleApp(lab)).get('/').expect(200)).text;
@@ -260,6 +307,17 @@ describe('timeline of the mail flow', () => {
     const detail = (await consoleApp.get(`/timeline/${token.seq}`).expect(200)).text;
     expect(detail).toContain('&quot;client_secret&quot;');
     expect(detail).not.toContain(app.secret);
+
+    // A later test e-mail is no part of the authorization, which ends with its first SMTP session.
+    await postJson(`/api/identity/microsoft/tenants/${TENANT_ID}/smtp-auth`, { enabled: false }).expect(200);
+    expect(await sendTestMail(agent)).toContain('5.7.139');
+    await waitFor(lab, () => lab.timeline.query({ protocol: 'smtp' }).length >= 2, 'the failed SMTP session in the timeline');
+    const later = (await consoleApp.get('/timeline/sequence.svg').buffer(true).parse((response, callback) => readText(response as unknown as IncomingMessage, callback)).expect(200)).body as string;
+    expect(later.match(/<title>[^<]*smtp\.office365\.com:587/g)).toHaveLength(1);
+    expect(later).not.toContain('5.7.139');
+    expect(later).toContain('>Router r1</text>');
+    const timeline = (await consoleApp.get('/timeline').expect(200)).text;
+    expect(timeline).toContain('Newest OAuth authorization of router r1 (r1.drayddns.com)');
   });
 
   test('SMTP server down fails the test mail', async () => {

@@ -128,6 +128,10 @@ describe('lab DNS', () => {
 });
 
 describe('ISP lines', () => {
+  test('r1 WAN1 starts at 203.0.113.10', () => {
+    expect(wanAddress()).toBe('203.0.113.10');
+  });
+
   test('line starts with every switch off', async () => {
     const response = await api.get('/api/routers/r1/wan/WAN1/line').expect(200);
     expect(response.body).toEqual({ line: 'r1/WAN1', newAddressOnReconnect: false, cgnat: false, outage: false, address: wanAddress(), publicAddress: wanAddress() });
@@ -220,6 +224,43 @@ describe('POST /api/routers/{id}/wan/{wan}/reconnect', () => {
     const response = await api.post('/api/routers/r1/wan/WAN2/reconnect').expect(409);
     expect(response.body.error.code).toBe('CONFLICT');
     expect(response.body.error.message).toContain('WAN2');
+  });
+});
+
+describe('POST /api/routers/{id}/wan/{wan}/renumber', () => {
+  test('gives a new address once', async () => {
+    const before = wanAddress();
+    const response = await api.post('/api/routers/r1/wan/WAN1/renumber').expect(202);
+    expect(response.body).toMatchObject({ router: 'r1', wan: 'WAN1', previousAddress: before });
+    expect(wanAddress()).toBeNull();
+    await lab.clock.advance(5_000);
+    const renumbered = wanAddress();
+    expect(renumbered).toMatch(/^203\.0\.113\./);
+    expect(renumbered).not.toBe(before);
+
+    const line = await api.get('/api/routers/r1/wan/WAN1/line').expect(200);
+    expect(line.body.newAddressOnReconnect).toBe(false);
+    await api.post('/api/routers/r1/wan/WAN1/reconnect').expect(202);
+    await lab.clock.advance(5_000);
+    expect(wanAddress()).toBe(renumbered);
+  });
+
+  test('leaves newAddressOnReconnect on', async () => {
+    await postJson('/api/routers/r1/wan/WAN1/line', { newAddressOnReconnect: true }).expect(200);
+    try {
+      await api.post('/api/routers/r1/wan/WAN1/renumber').expect(202);
+      const line = await api.get('/api/routers/r1/wan/WAN1/line').expect(200);
+      expect(line.body.newAddressOnReconnect).toBe(true);
+    } finally {
+      await postJson('/api/routers/r1/wan/WAN1/line', { newAddressOnReconnect: false }).expect(200);
+      await lab.clock.advance(5_000);
+    }
+  });
+
+  test('WAN without session gets 409', async () => {
+    expect(wanAddress('WAN2')).toBeNull();
+    const response = await api.post('/api/routers/r1/wan/WAN2/renumber').expect(409);
+    expect(response.body.error.code).toBe('CONFLICT');
   });
 });
 

@@ -1,5 +1,6 @@
 // Script of the fault catalogue page: each Switch on / Switch off button sends the lab API request
 // in its data-request attribute, with the {name} placeholders filled from the fields of its form.
+// The router selector fills those fields with the values of GET /api/routers/{id}/fault-parameters.
 'use strict';
 
 (() => {
@@ -24,6 +25,30 @@
     const data = text ? JSON.parse(text) : null;
     if (!response.ok) throw new Error((data && data.error && data.error.message) || `${request.method} ${path} failed with HTTP ${response.status}`);
     return { path, data };
+  }
+
+  const routerSelect = document.getElementById('fault-router-select');
+  const routerStatus = document.getElementById('fault-router-status');
+  if (routerSelect) {
+    routerSelect.addEventListener('change', async () => {
+      const router = routerSelect.value;
+      routerStatus.textContent = `Reading the parameters of ${router}...`;
+      routerStatus.classList.remove('status-error');
+      try {
+        const path = `/api/routers/${encodeURIComponent(router)}/fault-parameters`;
+        const response = await fetch(path, { headers: { Accept: 'application/json' } });
+        const data = await response.json();
+        if (!response.ok) throw new Error((data && data.error && data.error.message) || `GET ${path} failed with HTTP ${response.status}`);
+        // An empty value (no app yet) clears the field, so no card keeps another router's ID.
+        for (const [name, value] of Object.entries(data.parameters)) {
+          for (const input of document.querySelectorAll(`.fault-form input[name="${name}"]`)) input.value = value;
+        }
+        routerStatus.textContent = `The fields now name ${router}.`;
+      } catch (error) {
+        routerStatus.textContent = `Failed to read the parameters of ${router}: ${error.message}`;
+        routerStatus.classList.add('status-error');
+      }
+    });
   }
 
   for (const section of document.querySelectorAll('.fault')) {

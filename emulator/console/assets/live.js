@@ -97,10 +97,8 @@
         const base = `/api/routers/${routerId}/wan/${wan}`;
         button.addEventListener('click', () => {
           if (button.dataset.wanAction === 'renumber') {
-            act(`New address for ${routerId} ${wan}`, async () => {
-              await callApi('POST', `${base}/line`, { newAddressOnReconnect: true });
-              await callApi('POST', `${base}/reconnect`);
-            });
+            // One reconnect with a new address; the line's newAddressOnReconnect stays as it is.
+            act(`New address for ${routerId} ${wan}`, () => callApi('POST', `${base}/renumber`));
             return;
           }
           const outage = button.getAttribute('aria-pressed') !== 'true';
