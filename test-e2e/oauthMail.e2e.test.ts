@@ -2,14 +2,15 @@
  * The whole OAuth mail flow in Chromium, clicked as a trainee clicks it. As the LAN PC: DDNS and
  * WAN HTTPS on the router. As an Internet host: the provider's admin console, the mail profile and
  * its Authorize window, the test e-mail in webmail and the alert setup. Then WAN HTTPS goes off
- * and a WAN cable pull must bring a mail alert. The steps are numbered as in docs/training.md,
- * which shows the screenshots they save to docs/images/.
+ * and a WAN cable pull must bring a mail alert. Last, the trainer's walkthrough in the lab console
+ * must show every step done. The steps are numbered as in docs/training.md, which shows the
+ * screenshots they save to docs/images/.
  */
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import request from 'supertest';
 import type { Lab } from '../emulator';
 import { startTestLab } from '../test/helpers/lab';
-import { launchAs, newContext, screenshot } from './helpers/browser';
+import { launchAs, launchOnHost, newContext, screenshot } from './helpers/browser';
 
 const ROUTER_LAN = 'http://192.168.1.1';
 const ROUTER_WAN = 'https://r1.drayddns.com';
@@ -268,6 +269,23 @@ async function mailCount(address: string): Promise<number> {
   return reply.status === 200 ? (reply.body.messages ?? reply.body).length : 0;
 }
 
+/**
+ * Opens the router's guided walkthrough in the lab console and checks that the clicks above ticked
+ * every step, then opens the trainer view of all routers.
+ */
+async function showWalkthrough(prefix: string, provider: 'microsoft' | 'google'): Promise<void> {
+  const browser = await launchOnHost();
+  browsers.push(browser);
+  const page = await (await newContext(browser)).newPage();
+  await page.goto(`${lab.consoleUrl}routers/r1/walkthrough?provider=${provider}`);
+  await waitForText(page.locator('#checklist-heading'), '12 of 12 done');
+  await page.locator('#checklist-heading').evaluate((heading) => heading.scrollIntoView());
+  await screenshot(page, `${prefix}-25-walkthrough`);
+  await page.goto(`${lab.consoleUrl}trainer?provider=${provider}`);
+  await waitForText(page.locator('table.trainer'), 'All steps done.');
+  await screenshot(page, `${prefix}-26-trainer-view`);
+}
+
 /** Step 3 in the Cloud console as the project owner: a Web application OAuth client with the relay's redirect URI. */
 async function createGoogleClient(page: Page): Promise<{ clientId: string; clientSecret: string }> {
   await page.goto('https://console.cloud.google.com/');
@@ -323,6 +341,7 @@ describe('OAuth mail flow in Chromium', () => {
     await pullWanCable(lan, 'ms', RECIPIENT);
     await expectRouterClosed(internet);
     await showInWebmail(internet, 'https://outlook.office365.com/', RECIPIENT, /WAN1 disconnected/, { inbox: 'ms-23-webmail-alerts', message: 'ms-24-webmail-alert' });
+    await showWalkthrough('ms', 'microsoft');
   });
 
   test('Google: Cloud client, authorize, mail, alert', async () => {
@@ -357,5 +376,6 @@ describe('OAuth mail flow in Chromium', () => {
     await pullWanCable(lan, 'google', GMAIL_RECIPIENT);
     await expectRouterClosed(internet);
     await showInWebmail(internet, 'https://mail.google.com/', GMAIL_RECIPIENT, /WAN1 disconnected/, { inbox: 'google-23-webmail-alerts', message: 'google-24-webmail-alert' });
+    await showWalkthrough('google', 'google');
   });
 });

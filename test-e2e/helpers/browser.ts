@@ -44,6 +44,11 @@ export async function launchAs(lab: Lab, place: string): Promise<Browser> {
   });
 }
 
+/** Starts Chromium on the host itself, without a lab proxy, for the lab console on 127.0.0.1. */
+export async function launchOnHost(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: false, args: [...HEADLESS_FLAGS, ...QUIET_FLAGS] });
+}
+
 export async function newContext(browser: Browser): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport: VIEWPORT });
   context.setDefaultTimeout(15_000);
