@@ -3,13 +3,13 @@
  * accounts, hostnames with their records, and the latest update history. /ddns.js sends the forms
  * to the lab API and reloads the page; without JavaScript the page shows the state at load time.
  */
-import { renderLabTime } from './labTime';
 import type { Lab } from '../lab';
 import type { AccountView, DdnsProvider, HostnameView } from '../services/ddns/provider';
 import type { Faults, HistoryEntry } from '../services/ddns/store';
 import { MAX_REPLY_DELAY_SECONDS, providerSummary } from './ddnsApi';
 import { formatLabTime } from './format';
 import { html, type SafeHtml } from './html';
+import { consolePage } from './shell';
 
 /** History entries shown per provider, newest first; the lab API returns up to the full history. */
 const HISTORY_ROWS = 50;
@@ -23,33 +23,14 @@ const FAULT_LABELS: { flag: 'maintenance' | 'dnsError' | 'abuseLock' | 'password
 
 export function renderDdnsPage(lab: Lab): string {
   const providers = lab.services?.ddns?.providers ?? [];
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>DDNS providers - vigor-sim lab console</title>
-<link rel="stylesheet" href="/console.css">
-<script src="/ddns.js" defer></script>
-<script src="/live.js" defer></script>
-</head>
-<body>
-<header>
-<h1>DDNS providers</h1>
-${renderLabTime(lab)}
-<p class="muted"><a href="/">Back to the lab console</a>. Lab time ${formatLabTime(lab.clock.now())}. <a href="/ddns">Refresh</a>. The lab API serves the same data under <a href="/api/ddns">/api/ddns</a>.</p>
-</header>
-<div id="error-banner" class="banner banner-error" role="alert" hidden>
-<span id="error-text"></span>
-<button type="button" id="error-dismiss">Dismiss</button>
-</div>
-<noscript><p class="banner">JavaScript is off, so the forms on this page do nothing. Use the lab API to change the providers.</p></noscript>
-<main>
-${providers.map((provider) => renderProvider(lab, provider))}
-</main>
-</body>
-</html>
-`.markup;
+  return consolePage(lab, {
+    title: 'DDNS providers',
+    scripts: ['/ddns.js'],
+    intro: html`<p class="muted"><a href="/">Back to the lab console</a>. Lab time ${formatLabTime(lab.clock.now())}. <a href="/ddns">Refresh</a>. The lab API serves the same data under <a href="/api/ddns">/api/ddns</a>.</p>`,
+    errorBanner: true,
+    noscript: 'JavaScript is off, so the forms on this page do nothing. Use the lab API to change the providers.',
+    main: html`${providers.map((provider) => renderProvider(lab, provider))}`,
+  });
 }
 
 function renderProvider(lab: Lab, provider: DdnsProvider): SafeHtml {

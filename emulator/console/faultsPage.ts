@@ -8,35 +8,19 @@ import type { Lab } from '../lab';
 import { faultParameterValues } from './faultParameters';
 import { FAULTS, type Fault, type FaultRequest } from './faults';
 import { html, type SafeHtml } from './html';
-import { renderLabTime } from './labTime';
+import { consolePage } from './shell';
 
 export function renderFaultsPage(lab: Lab): string {
   const first = lab.routers[0];
   const defaults: Record<string, string> = first ? faultParameterValues(lab, first) : {};
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Fault catalogue - vigor-sim lab console</title>
-<link rel="stylesheet" href="/console.css">
-<script src="/faults.js" defer></script>
-<script src="/live.js" defer></script>
-</head>
-<body>
-<header>
-<h1>Fault catalogue</h1>
-${renderLabTime(lab)}
-<p class="muted"><a href="/">Lab console</a>. Each fault shows what a real administrator would see, and the lab API requests that switch it on and off (GET /api/faults lists the same table). The <a href="/identity">identity page</a> lists the tenant, app, secret and project IDs; the <a href="/timeline">timeline</a> shows the effect.</p>
-</header>
-<noscript><p class="banner">The buttons need JavaScript; send the listed requests to the lab API instead.</p></noscript>
-<main>
-${renderRouterChoice(lab)}
-${FAULTS.map((fault) => renderFault(fault, defaults))}
-</main>
-</body>
-</html>
-`.markup;
+  return consolePage(lab, {
+    title: 'Fault catalogue',
+    scripts: ['/faults.js'],
+    intro: html`<p class="muted"><a href="/">Lab console</a>. Each fault shows what a real administrator would see, and the lab API requests that switch it on and off (GET /api/faults lists the same table). The <a href="/identity">identity page</a> lists the tenant, app, secret and project IDs; the <a href="/timeline">timeline</a> shows the effect.</p>`,
+    noscript: 'The buttons need JavaScript; send the listed requests to the lab API instead.',
+    main: html`${renderRouterChoice(lab)}
+${FAULTS.map((fault) => renderFault(fault, defaults))}`,
+  });
 }
 
 function renderFault(fault: Fault, defaults: Record<string, string>): SafeHtml {

@@ -4,7 +4,6 @@
  * and a button per fault. /identity.js sends each button's request to the lab API as JSON and
  * reloads the page; without JavaScript the page shows the state at load time.
  */
-import { renderLabTime } from './labTime';
 import type { Lab } from '../lab';
 import type { GoogleIdentity } from '../services/google/googleIdentity';
 import type { Tenant } from '../services/microsoft/model';
@@ -12,6 +11,7 @@ import { RESOURCE_APIS } from '../services/microsoft/permissions';
 import { formatLabTime } from './format';
 import { html, type SafeHtml } from './html';
 import { identityOf } from './identityApi';
+import { consolePage } from './shell';
 
 /**
  * Renders a button that sends one lab API request. `body` null sends none, because the action
@@ -24,35 +24,16 @@ function apiButton(label: string, method: 'POST' | 'DELETE', path: string, body:
 export function renderIdentityPage(lab: Lab): string {
   const { microsoft, google } = identityOf(lab);
   const now = lab.clock.now();
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Identity providers - vigor-sim lab console</title>
-<link rel="stylesheet" href="/console.css">
-<script src="/identity.js" defer></script>
-<script src="/live.js" defer></script>
-</head>
-<body>
-<header>
-<h1>Identity providers</h1>
-${renderLabTime(lab)}
-<p class="muted"><a href="/">Back to the lab console</a>. Lab time ${formatLabTime(now)}. <a href="/identity">Refresh</a>. The lab API serves the same data under <a href="/api/identity">/api/identity</a>; docs/identity.md describes it.
-Trainees work in <a href="https://entra.microsoft.com/" target="_blank" rel="noopener noreferrer">the Entra admin center</a> and <a href="https://console.cloud.google.com/" target="_blank" rel="noopener noreferrer">the Cloud console</a> through the lab proxy.</p>
-</header>
-<div id="error-banner" class="banner banner-error" role="alert" hidden>
-<span id="error-text"></span>
-<button type="button" id="error-dismiss">Dismiss</button>
-</div>
-<noscript><p class="banner">JavaScript is off, so the buttons on this page do nothing. Use the lab API to inject faults.</p></noscript>
-<main>
-${microsoft.tenants.list().map((tenant) => renderTenant(tenant, now))}
-${renderGoogle(google)}
-</main>
-</body>
-</html>
-`.markup;
+  return consolePage(lab, {
+    title: 'Identity providers',
+    scripts: ['/identity.js'],
+    intro: html`<p class="muted"><a href="/">Back to the lab console</a>. Lab time ${formatLabTime(now)}. <a href="/identity">Refresh</a>. The lab API serves the same data under <a href="/api/identity">/api/identity</a>; docs/identity.md describes it.
+Trainees work in <a href="https://entra.microsoft.com/" target="_blank" rel="noopener noreferrer">the Entra admin center</a> and <a href="https://console.cloud.google.com/" target="_blank" rel="noopener noreferrer">the Cloud console</a> through the lab proxy.</p>`,
+    errorBanner: true,
+    noscript: 'JavaScript is off, so the buttons on this page do nothing. Use the lab API to inject faults.',
+    main: html`${microsoft.tenants.list().map((tenant) => renderTenant(tenant, now))}
+${renderGoogle(google)}`,
+  });
 }
 
 function renderTenant(tenant: Tenant, now: number): SafeHtml {

@@ -6,40 +6,24 @@
 import type { Lab } from '../lab';
 import { MAX_SNAPSHOT_BYTES } from '../snapshot';
 import { html, type SafeHtml } from './html';
-import { renderLabTime } from './labTime';
+import { consolePage } from './shell';
 
 export function renderLabPage(lab: Lab): string {
   const dataDir = lab.options.dataDir;
   const routerIds = lab.routers.map((router) => router.id).join(', ');
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Snapshots and reset - vigor-sim lab console</title>
-<link rel="stylesheet" href="/console.css">
-<script src="/lab.js" defer></script>
-<script src="/live.js" defer></script>
-</head>
-<body>
-<header>
-<h1>Snapshots and reset</h1>
-${renderLabTime(lab)}
-<p class="muted"><a href="/">Lab console</a>. A snapshot is one file with every router's flash, the identity providers, the DDNS providers and the mailboxes of this lab (${routerIds}). Restore it to bring a class back to a prepared state. The lab CA stays as it is, so browsers keep trusting it.</p>
-</header>
-<noscript><p class="banner">The buttons need JavaScript; use GET /api/lab/snapshot, POST /api/lab/restore and POST /api/lab/reset instead.</p></noscript>
-<main>
-${dataDir ? renderSnapshotSections(dataDir) : renderEphemeralNote()}
+  return consolePage(lab, {
+    title: 'Snapshots and reset',
+    scripts: ['/lab.js'],
+    intro: html`<p class="muted"><a href="/">Lab console</a>. A snapshot is one file with every router's flash, the identity providers, the DDNS providers and the mailboxes of this lab (${routerIds}). Restore it to bring a class back to a prepared state. The lab CA stays as it is, so browsers keep trusting it.</p>`,
+    noscript: 'The buttons need JavaScript; use GET /api/lab/snapshot, POST /api/lab/restore and POST /api/lab/reset instead.',
+    main: html`${dataDir ? renderSnapshotSections(dataDir) : renderEphemeralNote()}
 <section id="lab-reset" aria-labelledby="lab-reset-heading">
 <h2 id="lab-reset-heading">Reset to factory</h2>
 <p>Every router goes back to factory defaults, the identity and DDNS providers to their seeded tenants, projects and accounts, and every mailbox is emptied. The lab clock, ISP lines and timeline stay.</p>
 <div class="controls"><button type="button" id="lab-reset-button">Reset to factory...</button></div>
 <p class="status" id="lab-reset-status" aria-live="polite"></p>
-</section>
-</main>
-</body>
-</html>
-`.markup;
+</section>`,
+  });
 }
 
 function renderSnapshotSections(dataDir: string): SafeHtml {

@@ -3,7 +3,6 @@
  * keeps it current from the lab API and wires up the buttons. Without JavaScript the page still
  * shows the state at load time.
  */
-import { renderLabTime } from './labTime';
 import { FACTORY_RESET_HOLD_SECONDS, WAN_PORTS } from '../../hal';
 import { browserCommandLine } from '../browser';
 import type { Lab } from '../lab';
@@ -13,6 +12,7 @@ import { html, type SafeHtml } from './html';
 import { renderFrontPanels } from './frontPanel';
 import { renderMailSection } from './mailSection';
 import { routerView, syslogEntryView, type RouterView, type SyslogEntryView } from './views';
+import { consolePage } from './shell';
 
 /** Number of syslog entries rendered with the page. The browser then keeps up to 500. */
 const INITIAL_SYSLOG_ENTRIES = 100;
@@ -45,38 +45,20 @@ export function renderConsolePage(lab: Lab): string {
   const syslog = first ? first.firmware.syslog.query({ limit: INITIAL_SYSLOG_ENTRIES }).map(syslogEntryView) : [];
   const routerCount = `${routers.length} ${routers.length === 1 ? 'router' : 'routers'}`;
 
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>vigor-sim lab console</title>
-<link rel="stylesheet" href="/console.css">
-<script src="/console.js" defer></script>
-<script src="/live.js" defer></script>
-</head>
-<body>
-<header>
-<h1>vigor-sim lab console</h1>
-${renderLabTime(lab)}
-<p class="muted">${routerCount}. JSON lab API at <a href="/api">/api</a>; docs/lab-api.md describes it. <a href="/ddns">DDNS providers</a>: accounts, records, update history and faults. <a href="/identity">Identity providers</a>: tenants, apps, Google projects and their faults. <a href="/faults">Fault catalogue</a>: one switch per fault and what an admin would see. <a href="/timeline">Timeline</a>: OAuth, SMTP, DDNS, DNS and access-control events, and the sequence diagram of an authorization. <a href="/trainer">Trainer view</a>: every router's progress through the OAuth mail flow. <a href="/lab">Snapshots and reset</a>: download or restore the whole lab, or reset it to factory.</p>
-</header>
-<div id="error-banner" class="banner banner-error" role="alert" hidden>
-<span id="error-text"></span>
-<button type="button" id="error-dismiss">Dismiss</button>
-</div>
-<noscript><p class="banner">JavaScript is off, so this page shows the state at load time and its buttons do nothing. Reload the page to refresh it, or use the lab API.</p></noscript>
-<main>
-${renderClock(lab)}
+  return consolePage(lab, {
+    title: 'vigor-sim lab console',
+    documentTitle: 'vigor-sim lab console',
+    scripts: ['/console.js'],
+    intro: html`<p class="muted">${routerCount}. JSON lab API at <a href="/api">/api</a>; docs/lab-api.md describes it. <a href="/ddns">DDNS providers</a>: accounts, records, update history and faults. <a href="/identity">Identity providers</a>: tenants, apps, Google projects and their faults. <a href="/faults">Fault catalogue</a>: one switch per fault and what an admin would see. <a href="/timeline">Timeline</a>: OAuth, SMTP, DDNS, DNS and access-control events, and the sequence diagram of an authorization. <a href="/trainer">Trainer view</a>: every router's progress through the OAuth mail flow. <a href="/lab">Snapshots and reset</a>: download or restore the whole lab, or reset it to factory.</p>`,
+    errorBanner: true,
+    noscript: 'JavaScript is off, so this page shows the state at load time and its buttons do nothing. Reload the page to refresh it, or use the lab API.',
+    main: html`${renderClock(lab)}
 ${renderRouters(routers)}
 ${renderFrontPanels(lab, routers)}
 ${renderBrowserAccess(lab)}
 ${renderMailSection(lab)}
-${renderSyslog(routers, syslog)}
-</main>
-</body>
-</html>
-`.markup;
+${renderSyslog(routers, syslog)}`,
+  });
 }
 
 function renderClock(lab: Lab): SafeHtml {

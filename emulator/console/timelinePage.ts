@@ -9,8 +9,8 @@ import { TIMELINE_PROTOCOLS, type TimelineEvent, type TimelineProtocol } from '.
 import { ApiError } from './errors';
 import { formatLabTime } from './format';
 import { html, type SafeHtml } from './html';
-import { renderLabTime } from './labTime';
 import { authorizationRouterLabel, newestAuthorization, renderSequenceDiagram, type Authorization } from './sequenceDiagram';
+import { consolePage } from './shell';
 
 /** Events listed on the page; the lab API pages further back with `after` and `limit`. */
 const PAGE_EVENTS = 300;
@@ -104,26 +104,6 @@ function eventRow(event: TimelineEvent): SafeHtml {
 `;
 }
 
-function page(lab: Lab, title: string, intro: SafeHtml, body: SafeHtml): string {
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title} - vigor-sim lab console</title>
-<link rel="stylesheet" href="/console.css">
-<script src="/live.js" defer></script>
-</head>
-<body>
-<header>
-<h1>${title}</h1>
-${renderLabTime(lab)}
-${intro}
-</header>
-<main>
-${body}
-</main>
-</body>
-</html>
-`.markup;
+function page(lab: Lab, title: string, intro: SafeHtml, main: SafeHtml): string {
+  return consolePage(lab, { title, intro, main });
 }

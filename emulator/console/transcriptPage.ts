@@ -4,32 +4,19 @@
  * returns, secrets masked. /transcript.js sends the form and renders the lines; the request is
  * JSON, so other web sites cannot post it from a plain HTML form.
  */
-import { renderLabTime } from './labTime';
 import type { Lab } from '../lab';
 import { html } from './html';
+import { consolePage } from './shell';
 
 export function renderTranscriptPage(lab: Lab): string {
   const endpoints = lab.services?.mail?.endpoints ?? [];
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>SMTP transcript - vigor-sim lab console</title>
-<link rel="stylesheet" href="/console.css">
-<link rel="stylesheet" href="/transcript.css">
-<script src="/transcript.js" defer></script>
-<script src="/live.js" defer></script>
-</head>
-<body>
-<header>
-<h1>SMTP transcript</h1>
-${renderLabTime(lab)}
-<p class="muted"><a href="/">Lab console</a>. Runs one SMTP dialogue against an emulated server, as the lab's Internet host (192.0.2.100), and shows every line. Tokens and passwords are masked in the transcript.</p>
-</header>
-<noscript><p class="banner">This page needs JavaScript to run a dialogue; POST /api/mail/transcripts does the same from a script.</p></noscript>
-<main>
-<section aria-labelledby="dialogue-heading">
+  return consolePage(lab, {
+    title: 'SMTP transcript',
+    stylesheets: ['/transcript.css'],
+    scripts: ['/transcript.js'],
+    intro: html`<p class="muted"><a href="/">Lab console</a>. Runs one SMTP dialogue against an emulated server, as the lab's Internet host (192.0.2.100), and shows every line. Tokens and passwords are masked in the transcript.</p>`,
+    noscript: 'This page needs JavaScript to run a dialogue; POST /api/mail/transcripts does the same from a script.',
+    main: html`<section aria-labelledby="dialogue-heading">
 <h2 id="dialogue-heading">Dialogue</h2>
 <form id="transcript-form" class="transcript-form">
 <label>Server <select name="server" required>${endpoints.map(
@@ -63,9 +50,6 @@ ${renderLabTime(lab)}
 <tbody id="transcript-body"></tbody>
 </table>
 </div>
-</section>
-</main>
-</body>
-</html>
-`.markup;
+</section>`,
+  });
 }

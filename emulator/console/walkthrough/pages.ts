@@ -7,7 +7,7 @@ import type { Lab } from '../../lab';
 import type { RouterDevice } from '../../router';
 import { routerIdentity, type LabUser } from '../../services/identity/classLab';
 import { html, type SafeHtml } from '../html';
-import { renderLabTime } from '../labTime';
+import { consolePage } from '../shell';
 import { evaluateWalkthrough, type Walkthrough } from './evaluate';
 import { STEP_IDS, stepTitle, WALKTHROUGH_PROVIDERS, type StepResult, type WalkthroughProvider } from './steps';
 
@@ -15,30 +15,9 @@ const PROVIDER_NAMES: Record<WalkthroughProvider, string> = { microsoft: 'Micros
 const STATUS_MARKS: Record<StepResult['status'], string> = { done: '✓', failed: '✗', todo: '·' };
 const STATUS_WORDS: Record<StepResult['status'], string> = { done: 'done', failed: 'failed', todo: 'to do' };
 
-function page(lab: Lab, title: string, body: SafeHtml): string {
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title} - vigor-sim lab console</title>
-<link rel="stylesheet" href="/console.css">
-<script src="/live.js" defer></script>
-<script src="/walkthrough.js" defer></script>
-</head>
-<body>
-<header>
-<h1>${title}</h1>
-${renderLabTime(lab)}
-<p class="muted"><a href="/">Lab console</a>. <a href="/trainer">Trainer view</a>. The checklist ticks itself from the lab's state, never from clicks on it, and updates live.</p>
-</header>
-<main>
-${body}
-</main>
-</body>
-</html>
-`.markup;
-}
+/** Links under the heading of both walkthrough pages. */
+const INTRO = html`<p class="muted"><a href="/">Lab console</a>. <a href="/trainer">Trainer view</a>. The checklist ticks itself from the lab's state, never from clicks on it, and updates live.</p>`;
+
 
 function providerLinks(base: string, current: WalkthroughProvider): SafeHtml {
   return html`<nav class="controls" aria-label="Provider">${WALKTHROUGH_PROVIDERS.map((provider) =>
@@ -53,7 +32,7 @@ ${renderIdentity(router.id)}
 <section id="walkthrough-live" aria-live="polite" aria-labelledby="checklist-heading">
 ${renderChecklist(walkthrough)}
 </section>`;
-  return page(lab, `Walkthrough of ${router.id}: ${PROVIDER_NAMES[provider]}`, body);
+  return consolePage(lab, { title: `Walkthrough of ${router.id}: ${PROVIDER_NAMES[provider]}`, scripts: ['/walkthrough.js'], intro: INTRO, main: body });
 }
 
 function renderChecklist(walkthrough: Walkthrough): SafeHtml {
@@ -87,7 +66,7 @@ export function renderTrainerPage(lab: Lab, provider: WalkthroughProvider): stri
 <section id="walkthrough-live" aria-live="polite" aria-labelledby="trainer-heading">
 ${renderTrainerTable(walkthroughs, provider)}
 </section>`;
-  return page(lab, `Trainer view: ${PROVIDER_NAMES[provider]}`, body);
+  return consolePage(lab, { title: `Trainer view: ${PROVIDER_NAMES[provider]}`, scripts: ['/walkthrough.js'], intro: INTRO, main: body });
 }
 
 function renderTrainerTable(walkthroughs: Walkthrough[], provider: WalkthroughProvider): SafeHtml {
