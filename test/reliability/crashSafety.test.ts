@@ -13,7 +13,7 @@
  * delivered, and the kills fall while they are being sent. The emulated Gmail runs in the killed
  * process too. It writes each message to its mailbox file before it replies 250, and the mailbox
  * drops a repeat of a Message-ID it holds. So when the queue sends again an alert whose 250 the kill
- * cut off, the mailbox still holds it once: every alert must be in the Internet mailbox exactly once.
+ * cut off, the mailbox still contains it once: every alert must be in the Internet mailbox exactly once.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -3,11 +3,11 @@
  * Google account gets a copy, the catch-all Internet mailbox gets one for all outside recipients
  * of a message, and the sender's sent folder gets one.
  *
- * A message is durable before the server replies 250, as at a real provider: a message due now is
- * in its mailbox files by then, and one that a rate limit holds back is in the held-messages file,
- * which a lab-clock timer empties at its delivery time and which the next start reloads. A process
- * killed between the write and the 250 leaves the sender to send again; the mailbox drops the
- * repeat by its Message-ID, so each message is delivered exactly once.
+ * As at a real provider, a message is on disk before the server replies 250. A message due now is
+ * in its mailbox files by then. One that a rate limit delays is in the held-messages file, which a
+ * lab-clock timer empties at its delivery time and the next start reloads. When the process dies
+ * between the write and the 250, the sender sends again and the mailbox drops the repeat by its
+ * Message-ID, so each message is delivered exactly once.
  */
 import { Low, Memory } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
@@ -48,7 +48,7 @@ export class MailDelivery {
 
   /**
    * Opens the held-messages file (`file`; null keeps it in memory) and schedules every message in
-   * it, so mail that a rate limit held back when the lab stopped still arrives.
+   * it. So mail that a rate limit delayed when the lab stopped still arrives.
    */
   static async open(store: MailStore, file: string | null, identity: () => IdentityDirectory | undefined, clock: Clock, logger: Logger): Promise<MailDelivery> {
     const db = new Low<HeldFile>(file ? new JSONFile<HeldFile>(file) : new Memory<HeldFile>(), { held: [] });

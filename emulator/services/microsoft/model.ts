@@ -49,9 +49,9 @@ export interface User {
   /** Sessions and refresh tokens issued before this time are revoked (Graph signInSessionsValidFromDateTime). */
   signInSessionsValidFrom: number;
   /**
-   * How often the user's sessions were revoked. Sessions and refresh tokens carry the count they
-   * began with, and an older count is revoked: on a paused lab clock a revocation and the token
-   * issued just before it share a millisecond, so the time alone cannot tell them apart.
+   * Number of times the user's sessions were revoked. Sessions and refresh tokens carry the count
+   * they began with, and an older count is revoked. On a paused lab clock a revocation and the
+   * token issued just before it share a millisecond, so the time alone cannot tell them apart.
    */
   sessionRevocations?: number;
   createdAt: number;

@@ -208,7 +208,7 @@ describe('BDAT message transfer', () => {
     await smtp.command('QUIT');
     await smtp.closed();
 
-    // The session is recorded when the server sees the connection close.
+    // The session is recorded when the connection closes.
     const findEvent = () => mail.lab.timeline.query({ protocol: 'smtp' }).find((entry) => (entry.detail?.dialogue as string[] | undefined)?.includes(`C: BDAT ${message.length} LAST`));
     for (let waited = 0; !findEvent() && waited < 5000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(findEvent()?.detail?.messagesAccepted).toBe(1);

@@ -252,7 +252,7 @@ export class DialectConnection extends SMTPConnection {
     return null;
   }
 
-  /** Whether the dialect's EHLO reply lists `keyword` in the connection's current TLS state. */
+  /** Tells whether the dialect's EHLO reply lists `keyword` in the connection's current TLS state. */
   private offers(keyword: string): boolean {
     return this.context.dialect.capabilities(this.secure).some((line) => line.split(' ')[0] === keyword);
   }
