@@ -4,19 +4,18 @@ import { gzipSync } from 'node:zlib';
 import express from 'express';
 import type { Logger } from 'pino';
 import request from 'supertest';
-import { Lab } from '../../emulator/lab';
+import type { Lab } from '../../emulator/lab';
 import { createConsoleApp } from '../../emulator/console/app';
 import { apiErrorHandler } from '../../emulator/console/errors';
 import { MAX_ADVANCE_SECONDS } from '../../emulator/console/clockApi';
 import { BOOT_WAIT_MS } from '../../emulator/console/routersApi';
+import { startTestLab } from '../helpers/lab';
 
 let lab: Lab;
 let app: express.Express;
 
 beforeAll(async () => {
-  // Ports from 27000 up in steps of 10, so parallel test files rarely pick the same base.
-  const portBase = 27000 + 10 * Math.floor(Math.random() * 3000);
-  lab = await Lab.start({ dataDir: null, portBase, clockMode: 'paused' });
+  lab = await startTestLab();
   app = createConsoleApp(lab);
 });
 
